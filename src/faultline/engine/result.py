@@ -1,0 +1,72 @@
+"""What an analysis returns: plain data, no formatting. Renderers turn it into text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SCHEMA = "faultline.analysis/1"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    line: int  # 1-based line number in the original input
+    text: str
+    step: str | None = None  # the CI step the line sits in, when the log marks steps
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    rank: int
+    id: str
+    title: str
+    category: str
+    severity: str
+    confidence: float
+    summary: str
+    explanation: str  # the playbook's diagnosis, filled with this log's facts
+    evidence: list[Evidence]
+    facts: dict[str, str | list[str]]
+    fix: list[str]
+    repro: list[str]
+    docs: str
+
+    def to_dict(self) -> dict:
+        return {
+            "rank": self.rank,
+            "id": self.id,
+            "title": self.title,
+            "category": self.category,
+            "severity": self.severity,
+            "confidence": self.confidence,
+            "summary": self.summary,
+            "explanation": self.explanation,
+            "evidence": [{"line": e.line, "text": e.text, "step": e.step} for e in self.evidence],
+            "facts": dict(self.facts),
+            "fix": list(self.fix),
+            "repro": list(self.repro),
+            "docs": self.docs,
+        }
+
+
+@dataclass(frozen=True)
+class Analysis:
+    source: str
+    lines: int
+    diagnoses: list[Diagnosis] = field(default_factory=list)
+
+    @property
+    def matched(self) -> bool:
+        return bool(self.diagnoses)
+
+    @property
+    def top(self) -> Diagnosis | None:
+        return self.diagnoses[0] if self.diagnoses else None
+
+    def to_dict(self) -> dict:
+        return {
+            "schema": SCHEMA,
+            "source": self.source,
+            "lines": self.lines,
+            "matched": self.matched,
+            "diagnoses": [d.to_dict() for d in self.diagnoses],
+        }

@@ -1,0 +1,161 @@
+/*
+ * Normalise a block of CI log bytes in one pass, at memory speed.
+ *
+ * The rules (the Python reference in tests/reference_normalise.py states the same):
+ *  - ANSI CSI sequences (ESC [ params intermediates final) and OSC sequences
+ *    (ESC ] ... BEL or ESC \) are removed, as are two-byte ESC sequences.
+ *  - CR immediately before LF is removed; a lone CR is kept (progress overwrites).
+ *  - NUL bytes are removed.
+ *  - At the start of a line, a CI runner timestamp (YYYY-MM-DDTHH:MM:SS.fffZ and one
+ *    space) is removed, then a GitHub/Azure line marker (##[error], ##[warning],
+ *    ##[notice], ##[debug], ##[command], ##[section]) is removed.
+ * LF bytes are never added or removed, so line numbers survive normalisation.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <string.h>
+
+static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+/* Length of a runner timestamp at p (with its trailing space), or 0. */
+static Py_ssize_t timestamp_len(const unsigned char *p, const unsigned char *end)
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+    Py_ssize_t n = sizeof(shape) - 1, i;
+    if (end - p < n + 3)
+        return 0;
+    for (i = 0; i < n; i++) {
+        if (shape[i] == 'd' ? !is_digit(p[i]) : p[i] != (unsigned char)shape[i])
+            return 0;
+    }
+    if (p[i] != '.')
+        return 0;
+    i++;
+    if (!is_digit(p[i]))
+        return 0;
+    while (p + i < end && is_digit(p[i]))
+        i++;
+    if (p + i >= end || p[i] != 'Z')
+        return 0;
+    i++;
+    if (p + i < end && p[i] == ' ')
+        i++;
+    return i;
+}
+
+static const char *const markers[] = {
+    "##[error]", "##[warning]", "##[notice]", "##[debug]", "##[command]", "##[section]", NULL};
+
+/* Length of a line marker at p, or 0. */
+static Py_ssize_t marker_len(const unsigned char *p, const unsigned char *end)
+{
+    if (end - p < 3 || p[0] != '#' || p[1] != '#' || p[2] != '[')
+        return 0;
+    for (const char *const *m = markers; *m; m++) {
+        Py_ssize_t n = (Py_ssize_t)strlen(*m);
+        if (end - p >= n && memcmp(p, *m, (size_t)n) == 0)
+            return n;
+    }
+    return 0;
+}
+
+/* Length of the escape sequence starting at p (p[0] == ESC). Never consumes LF. */
+static Py_ssize_t escape_len(const unsigned char *p, const unsigned char *end)
+{
+    const unsigned char *q = p + 1;
+    if (q >= end)
+        return 1;
+    if (*q == '[') {
+        q++;
+        while (q < end && *q >= 0x30 && *q <= 0x3f)
+            q++;
+        while (q < end && *q >= 0x20 && *q <= 0x2f)
+            q++;
+        if (q < end && *q >= 0x40 && *q <= 0x7e)
+            q++;
+        return q - p;
+    }
+    if (*q == ']') {
+        q++;
+        while (q < end && *q != '\n') {
+            if (*q == 0x07)
+                return q + 1 - p;
+            if (*q == 0x1b && q + 1 < end && q[1] == '\\')
+                return q + 2 - p;
+            q++;
+        }
+        return q - p;
+    }
+    if (*q >= 0x40 && *q <= 0x5f)
+        return 2;
+    return 1;
+}
+
+static PyObject *normalise(PyObject *self, PyObject *args)
+{
+    Py_buffer in;
+    int at_line_start = 1;
+    if (!PyArg_ParseTuple(args, "y*|p", &in, &at_line_start))
+        return NULL;
+    PyObject *out = PyBytes_FromStringAndSize(NULL, in.len);
+    if (out == NULL) {
+        PyBuffer_Release(&in);
+        return NULL;
+    }
+    const unsigned char *p = in.buf, *end = p + in.len;
+    unsigned char *o = (unsigned char *)PyBytes_AS_STRING(out);
+    unsigned char *o0 = o;
+
+    Py_BEGIN_ALLOW_THREADS
+    while (p < end) {
+        if (at_line_start) {
+            at_line_start = 0;
+            p += timestamp_len(p, end);
+            p += marker_len(p, end);
+            continue;
+        }
+        /* Copy the plain run up to the next byte that needs a decision. */
+        const unsigned char *q = p;
+        while (q < end && *q != '\n' && *q != 0x1b && *q != '\r' && *q != 0)
+            q++;
+        memcpy(o, p, (size_t)(q - p));
+        o += q - p;
+        p = q;
+        if (p >= end)
+            break;
+        switch (*p) {
+        case '\n':
+            *o++ = '\n';
+            p++;
+            at_line_start = 1;
+            break;
+        case 0x1b:
+            p += escape_len(p, end);
+            break;
+        case '\r':
+            if (p + 1 < end && p[1] == '\n')
+                p++;
+            else
+                *o++ = *p++;
+            break;
+        default: /* NUL */
+            p++;
+        }
+    }
+    Py_END_ALLOW_THREADS
+
+    PyBuffer_Release(&in);
+    if (_PyBytes_Resize(&out, o - o0) < 0)
+        return NULL;
+    return out;
+}
+
+static PyMethodDef methods[] = {
+    {"normalise", normalise, METH_VARARGS,
+     "normalise(data, at_line_start=True) -> bytes: strip escapes, markers and "
+     "runner timestamps without changing the number of lines."},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_normalise", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__normalise(void) { return PyModule_Create(&module); }
