@@ -15,7 +15,8 @@ from pathlib import Path
 from faultline.catalog import template
 from faultline.catalog.loader import BUNDLED, Entry, load_playbook, pack_files
 from faultline.catalog.model import FixGroup
-from faultline.engine.compiler import compile_catalog, compile_regex
+from faultline.catalog.regex import compile_regex, group_names
+from faultline.engine.compiler import compile_catalog
 from faultline.errors import PlaybookError
 
 REGEX_LOOKING = re.compile(r"\.\*|\\[dswbDSW]|\[[^\]]+\]\+|\(\?|\$$|^\^")
@@ -28,9 +29,9 @@ def _provided_facts(entry: Entry) -> set[str]:
         for signal in getattr(book.match, role):
             names |= set(signal.set)
             if signal.regex is not None:
-                names |= {k.decode() for k in compile_regex(signal.regex).groupindex}
+                names |= group_names(compile_regex(signal.regex))
     for fact in book.facts:
-        names |= {k.decode() for k in compile_regex(fact.regex).groupindex}
+        names |= group_names(compile_regex(fact.regex))
     return names
 
 

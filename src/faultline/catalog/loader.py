@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
-import re2
 import yaml
 
 from faultline.catalog.model import Playbook, Signal
+from faultline.catalog.regex import RegexError, compile_regex, group_names
 from faultline.errors import PlaybookError
 
 BUNDLED = Path(__file__).resolve().parent.parent / "playbooks"
@@ -122,12 +122,11 @@ def _check_signal(entry: Entry, signal: Signal, role: str, index: int) -> None:
         check_regex(entry, signal.regex, *where, "regex")
 
 
-def check_regex(entry: Entry, pattern: str, *where) -> re2._Regexp:
+def check_regex(entry: Entry, pattern: str, *where):
     try:
-        compiled = re2.compile(pattern)
-    except re2.error as exc:
+        return compile_regex(pattern)
+    except RegexError as exc:
         raise entry.error(f"regex does not compile in linear time (RE2): {exc}", *where) from None
-    return compiled
 
 
 def _check(entry: Entry) -> None:
@@ -138,7 +137,7 @@ def _check(entry: Entry) -> None:
         for i, signal in enumerate(getattr(book.match, role)):
             _check_signal(entry, signal, role, i)
     for i, fact in enumerate(book.facts):
-        if not check_regex(entry, fact.regex, "facts", i, "regex").groupindex:
+        if not group_names(check_regex(entry, fact.regex, "facts", i, "regex")):
             raise entry.error("a fact regex needs at least one named group (?P<name>...)", "facts", i, "regex")
 
 

@@ -17,16 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import hyperscan
-import re2
 
 from faultline import __version__
 from faultline.catalog.loader import BUNDLED, Entry, load_catalog, pack_files
+from faultline.catalog.regex import compile_regex
 from faultline.errors import PlaybookError
 from faultline.logs.steps import MARKERS
 
 ROLES = ("any", "all", "none", "context")
-_RE2_OPTIONS = re2.Options()
-_RE2_OPTIONS.encoding = re2.Options.Encoding.LATIN1  # bytes, like Hyperscan
 
 
 @dataclass(frozen=True)
@@ -44,11 +42,6 @@ class Expression:
     @property
     def flags(self) -> int:
         return hyperscan.HS_FLAG_CASELESS if self.kind == "literal" else hyperscan.HS_FLAG_MULTILINE
-
-
-def compile_regex(source: str):
-    """The RE2 program that confirms a regex on one line and extracts its groups."""
-    return re2.compile(source.encode("utf-8"), _RE2_OPTIONS)
 
 
 @dataclass

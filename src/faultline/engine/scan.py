@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from faultline.engine.compiler import CompiledCatalog
+from faultline.logs._native import count_newlines
 from faultline.logs.source import Block
 
 FIRST, LAST = 200, 50
@@ -57,9 +58,13 @@ class _Collector:
     def add_block(self, block: Block) -> None:
         found: list[tuple[int, int]] = []
         append = found.append
+        previous_end: dict[int, int] = {}
 
         def on_match(eid, start, end, flags, context):
-            append((end, eid))
+            # A regex with a variable-length tail reports every end offset of one match.
+            if previous_end.get(eid) != end - 1:
+                append((end, eid))
+            previous_end[eid] = end
 
         self.catalog.database.scan(block.text, match_event_handler=on_match)
         if not found:
@@ -69,7 +74,7 @@ class _Collector:
         line, position = block.first_line, 0
         seen: set[tuple[int, int]] = set()
         for end, eid in found:
-            line += text.count(b"\n", position, end - 1)
+            line += count_newlines(text, position, end - 1)
             position = end - 1
             if (eid, line) in seen:
                 continue
@@ -117,5 +122,5 @@ def scan(catalog: CompiledCatalog, blocks: Iterable[Block]) -> ScanResult:
     lines = 0
     for block in blocks:
         collector.add_block(block)
-        lines = block.first_line - 1 + block.text.count(b"\n") + (not block.text.endswith(b"\n"))
+        lines = block.first_line - 1 + count_newlines(block.text) + (not block.text.endswith(b"\n"))
     return collector.result(lines)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from faultline.errors import InputError
-from faultline.logs._normalise import normalise
+from faultline.logs._native import count_newlines, normalise
 
 BLOCK = 8 << 20  # bytes read at a time
 MAX_LINE_IN_BLOCK = 64 << 20  # a longer line is split across blocks
@@ -44,14 +44,14 @@ def _looks_binary(sample: bytes) -> bool:
     return controls / len(sample) > 0.10 or invalid / len(sample) > 0.30
 
 
-class _Utf16Reader(io.RawIOBase):
+class _Utf16Reader:
     """Re-encodes a UTF-16 stream (PowerShell's default) as UTF-8 while streaming."""
 
     def __init__(self, raw: BinaryIO, encoding: str):
         self._raw, self._decoder, self._pending = raw, codecs.getincrementaldecoder(encoding)("replace"), b""
 
-    def readable(self) -> bool:
-        return True
+    def close(self) -> None:
+        self._raw.close()
 
     def read(self, size: int = -1) -> bytes:
         while not self._pending:
@@ -89,7 +89,7 @@ def open_log(source: str | Path | bytes | BinaryIO) -> tuple[BinaryIO, str]:
     for bom, encoding in _UTF16_BOMS.items():
         if head.startswith(bom):
             stream.read(len(bom))
-            stream = io.BufferedReader(_Utf16Reader(stream, encoding))
+            return _Utf16Reader(stream, encoding), name  # type: ignore[return-value]
     return stream, name
 
 
@@ -120,7 +120,7 @@ def read_blocks(stream: BinaryIO, name: str) -> Iterator[Block]:
                 cut = len(buffer)
             block, carry = buffer[:cut], buffer[cut:]
             yield Block(normalise(block, at_line_start), line)
-            line += block.count(b"\n")
+            line += count_newlines(block)
             at_line_start = block.endswith(b"\n")
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise InputError(f"{name}: cannot read: {exc}") from None

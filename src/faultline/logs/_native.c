@@ -1,7 +1,8 @@
 /*
- * Normalise a block of CI log bytes in one pass, at memory speed.
+ * The two byte-level loops of log reading, in C so that a 100 MB log costs milliseconds:
+ * normalising a block of CI log bytes in one pass, and counting lines with memchr.
  *
- * The rules (the Python reference in tests/reference_normalise.py states the same):
+ * Normalisation rules (tests/reference_normalise.py states the same in Python):
  *  - ANSI CSI sequences (ESC [ params intermediates final) and OSC sequences
  *    (ESC ] ... BEL or ESC \) are removed, as are two-byte ESC sequences.
  *  - CR immediately before LF is removed; a lone CR is kept (progress overwrites).
@@ -150,12 +151,35 @@ static PyObject *normalise(PyObject *self, PyObject *args)
     return out;
 }
 
+static PyObject *count_newlines(PyObject *self, PyObject *args)
+{
+    Py_buffer in;
+    Py_ssize_t start = 0, end = PY_SSIZE_T_MAX, count = 0;
+    if (!PyArg_ParseTuple(args, "y*|nn", &in, &start, &end))
+        return NULL;
+    if (start < 0)
+        start = 0;
+    if (end > in.len)
+        end = in.len;
+    const char *p = (const char *)in.buf + start, *stop = (const char *)in.buf + end;
+    Py_BEGIN_ALLOW_THREADS
+    while (p < stop && (p = memchr(p, '\n', (size_t)(stop - p))) != NULL) {
+        count++;
+        p++;
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&in);
+    return PyLong_FromSsize_t(count);
+}
+
 static PyMethodDef methods[] = {
+    {"count_newlines", count_newlines, METH_VARARGS,
+     "count_newlines(data, start=0, end=len(data)) -> int: LF bytes in data[start:end]."},
     {"normalise", normalise, METH_VARARGS,
      "normalise(data, at_line_start=True) -> bytes: strip escapes, markers and "
      "runner timestamps without changing the number of lines."},
     {NULL, NULL, 0, NULL}};
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_normalise", NULL, -1, methods};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", NULL, -1, methods};
 
-PyMODINIT_FUNC PyInit__normalise(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__native(void) { return PyModule_Create(&module); }
