@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
-import yaml
 
 from faultline.catalog.model import Playbook, Signal
 from faultline.catalog.regex import RegexError, compile_regex, group_names
@@ -45,7 +44,9 @@ class Entry:
         return PlaybookError(self.path, self.line(*location), message)
 
 
-def _index_lines(node: yaml.Node, path: Location, lines: dict, file: str) -> None:
+def _index_lines(node, path: Location, lines: dict, file: str) -> None:
+    import yaml
+
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         seen = set()
@@ -62,6 +63,8 @@ def _index_lines(node: yaml.Node, path: Location, lines: dict, file: str) -> Non
 
 
 def _parse_yaml(text: str, file: str) -> tuple[object, dict]:
+    import yaml  # only needed when the compiled-catalog cache misses
+
     loader = yaml.CSafeLoader(text)
     try:
         node = loader.get_single_node()
