@@ -1,0 +1,52 @@
+"""Faultline's pytest plugin. Inactive unless asked for:
+
+  --faultline                 diagnose the run's failures at the end (ini: faultline = true)
+  --faultline-json PATH       write the diagnoses (and guard leaks) as JSON
+  --faultline-db-guard[=fail] report tests that leave committed rows behind; `fail` makes
+                              a leak fail the leaking test (ini: faultline_db_guard = report|fail)
+  --faultline-db-url URL      a database to guard besides Django's (repeatable; ini:
+                              faultline_db_urls)
+  --faultline-db-guard-force  guard databases whose names do not look like test databases
+
+This module is imported by every pytest run once Faultline is installed, so it only declares
+options; the machinery is imported when enabled.
+"""
+
+from __future__ import annotations
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("faultline", "Faultline: diagnose failures and catch tests that leak database rows")
+    group.addoption("--faultline", action="store_true", default=None, help="diagnose the run's failures at the end")
+    group.addoption("--faultline-json", metavar="PATH", help="write the run's diagnoses and guard leaks as JSON")
+    group.addoption("--faultline-db-guard", nargs="?", const="report", choices=["report", "fail"], default=None,
+                    help="report tests that leave committed rows behind (=fail: fail them)")
+    group.addoption("--faultline-db-url", action="append", default=None, metavar="URL",
+                    help="a PostgreSQL or SQLite URL to guard (repeatable)")
+    group.addoption("--faultline-db-guard-force", action="store_true", default=False,
+                    help="guard databases whose names do not look like test databases")
+    parser.addini("faultline", "diagnose the run's failures at the end", type="bool", default=False)
+    parser.addini("faultline_db_guard", "database guard mode: off, report or fail", default="off")
+    parser.addini("faultline_db_urls", "databases to guard besides Django's", type="linelist", default=[])
+
+
+def pytest_configure(config):
+    option = config.option
+    diagnose = option.faultline if option.faultline is not None else config.getini("faultline")
+    mode = option.faultline_db_guard or config.getini("faultline_db_guard")
+    if mode not in ("off", "report", "fail"):
+        import pytest
+
+        raise pytest.UsageError(f"faultline_db_guard must be off, report or fail, not {mode!r}")
+    if not (diagnose or option.faultline_json or mode != "off"):
+        return
+    from faultline.pytest_plugin.summary import RunDiagnosis
+
+    guard = None
+    if mode != "off":
+        from faultline.pytest_plugin.guard import DatabaseGuard
+
+        urls = option.faultline_db_url or config.getini("faultline_db_urls")
+        guard = DatabaseGuard(config, mode == "fail", list(urls), option.faultline_db_guard_force)
+        config.pluginmanager.register(guard, "faultline-db-guard")
+    config.pluginmanager.register(RunDiagnosis(config, option.faultline_json, bool(diagnose), guard), "faultline-run")

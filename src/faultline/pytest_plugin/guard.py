@@ -1,0 +1,199 @@
+"""The database guard: which test left committed rows behind, in which table.
+
+The committed state of every guarded database is snapshotted after each test's teardown;
+that snapshot is the "before" of the next test, so each test costs one query per database.
+A difference means the test (its setup, body or teardown) committed rows that outlived it.
+Leaks travel on the teardown report (`user_properties`), so they reach the controller
+under xdist like any other result.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import pytest
+
+from faultline.pytest_plugin.snapshot import (
+    Change,
+    Database,
+    GuardError,
+    NotCreatedYet,
+    from_django,
+    from_url,
+    looks_like_test_database,
+)
+
+LEAK_PROPERTY = "faultline_leak"
+
+
+@dataclass
+class Leak:
+    test: str
+    alias: str
+    database: str
+    changes: list[Change]
+
+    def to_dict(self) -> dict:
+        return {
+            "test": self.test,
+            "alias": self.alias,
+            "database": self.database,
+            "changes": [
+                {"table": c.table, "added": c.added, "removed": c.removed, "rows": c.keys} for c in self.changes
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Leak":
+        changes = [Change(c["table"], c["added"], c["removed"], list(c["rows"])) for c in data["changes"]]
+        return cls(data["test"], data["alias"], data["database"], changes)
+
+
+class LeakedRows(AssertionError):
+    """Raised at teardown in fail mode: the test left committed rows behind."""
+
+
+class DatabaseGuard:
+    def __init__(self, config: pytest.Config, fail: bool, urls: list[str], force: bool):
+        self.config, self.fail, self.urls, self.force = config, fail, urls, force
+        self.databases: dict[str, Database] = {}
+        self.names: dict[str, str] = {}  # every alias ever guarded -> database name
+        self.deferred: dict[str, object] = {}  # alias -> opener, for databases not created yet
+        self.state: dict[str, dict] = {}
+        self.refused: dict[str, str] = {}
+        self.watched = 0
+        self.current: str | None = None
+        self.pending: dict[str, list[Leak]] = {}  # leaks found while the session shut down
+
+    # -- finding the databases -----------------------------------------------------------
+    def _accept(self, alias: str, name: str, opener) -> None:
+        if alias in self.databases or alias in self.deferred:
+            return
+        if not (self.force or looks_like_test_database(name)):
+            self.refused[alias] = (
+                f"{alias}: {name!r} does not look like a test database; not guarded "
+                "(--faultline-db-guard-force guards it anyway)"
+            )
+            return
+        try:
+            database = opener()
+        except NotCreatedYet:
+            # Until it exists it holds no rows: the test that creates it and leaves rows shows.
+            self.deferred[alias], self.state[alias] = opener, {}
+            return
+        except GuardError as exc:
+            self.refused[alias] = f"{alias}: {exc}"
+            return
+        self.refused.pop(alias, None)
+        self.databases[alias], self.names[alias] = database, database.name
+        self.state[alias] = database.snapshot()
+
+    def _open_deferred(self) -> None:
+        for alias, opener in list(self.deferred.items()):
+            try:
+                database = opener()
+            except NotCreatedYet:
+                continue
+            except GuardError as exc:
+                self.refused[alias] = f"{alias}: {exc}"
+                del self.deferred[alias]
+                continue
+            del self.deferred[alias]
+            self.databases[alias], self.names[alias] = database, database.name
+
+    def discover(self) -> None:
+        for i, url in enumerate(self.urls):
+            alias = f"url{i + 1}" if len(self.urls) > 1 else "url"
+            self._accept(alias, url, lambda url=url, alias=alias: from_url(alias, url))
+        if "django" not in sys.modules:
+            return
+        try:
+            from django.conf import settings
+            from django.db import connections
+
+            if not settings.configured:
+                return
+            for alias in connections:
+                params = connections[alias].settings_dict
+                # Before pytest-django creates the test databases, NAME is the real database:
+                # never touch it. The alias is picked up once NAME names a test database.
+                name = str(params.get("NAME") or "")
+                if self.force or looks_like_test_database(name):
+                    self._accept(alias, name, lambda alias=alias, params=params: from_django(alias, params))
+        except Exception as exc:  # a half-configured Django must not break the test run
+            self.refused["django"] = f"django: cannot read the database settings: {exc}"
+
+    # -- hooks ---------------------------------------------------------------------------
+    @pytest.hookimpl(wrapper=True)
+    def pytest_fixture_setup(self, fixturedef, request):
+        result = yield
+        if fixturedef.argname == "django_db_setup":
+            # The test databases exist from now on: take their first snapshot, and let go of
+            # them before pytest-django drops them at the end of the session.
+            self.discover()
+            fixturedef.addfinalizer(self._last_check)
+        return result
+
+    def _last_check(self) -> None:
+        if self.current is not None:
+            self.pending[self.current] = self.check(self.current)
+        self.close()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item):
+        self.current = item.nodeid
+        self.discover()
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_teardown(self, item, nextitem):
+        failure = None
+        try:
+            result = yield
+        except BaseException as exc:  # still check: the next test must start from the truth
+            failure = exc
+        leaks = self.pending.pop(item.nodeid, None)
+        if leaks is None:
+            leaks = self.check(item.nodeid)
+        for leak in leaks:
+            item.user_properties.append((LEAK_PROPERTY, leak.to_dict()))
+        if failure is not None:
+            raise failure
+        if leaks and self.fail:
+            described = "; ".join(f"{leak.alias}: " + ", ".join(c.describe() for c in leak.changes) for leak in leaks)
+            raise LeakedRows(f"faultline database guard: this test left committed rows behind: {described}")
+        return result
+
+    def check(self, test: str) -> list[Leak]:
+        """Compare every database with its state before this test; remember the new state."""
+        self.watched += 1
+        self._open_deferred()
+        leaks = []
+        for alias, database in list(self.databases.items()):
+            try:
+                after = database.snapshot()
+            except Exception as exc:
+                self.refused[alias] = f"{alias}: snapshot failed after {test}: {exc}"
+                self._drop(alias)
+                continue
+            changes = database.changes(self.state[alias], after)
+            self.state[alias] = after
+            if changes:
+                leaks.append(Leak(test, alias, database.name, changes))
+        return leaks
+
+    def _drop(self, alias: str) -> None:
+        database = self.databases.pop(alias, None)
+        self.state.pop(alias, None)
+        if database is not None:
+            try:
+                database.close()
+            except Exception:
+                pass
+
+    def close(self) -> None:
+        for alias in list(self.databases):
+            self._drop(alias)
+
+    def pytest_sessionfinish(self, session):
+        self.close()
