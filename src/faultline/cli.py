@@ -1,7 +1,8 @@
 """The `faultline` command: parse arguments, call the library, render. Nothing else.
 
 Exit codes: 0 the command ran (for analyze: whether or not a failure was recognised; see
-`matched` in JSON), 1 `lint`/`eval` found problems, 2 usage or input error.
+`matched` in JSON; for bisect: the culprit was found), 1 `lint`/`eval` found problems or
+`bisect` found no single culprit, 2 usage or input error.
 """
 
 from __future__ import annotations
@@ -141,6 +142,15 @@ def cmd_eval(args) -> int:
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
+def cmd_bisect(args) -> int:
+    from faultline.pytest_plugin.bisect import PytestRunner, bisect, render
+
+    runner = PytestRunner(args.pytest_args, args.seed, Path(args.rootdir), args.python)
+    verdict = bisect(runner, args.test, use_guard=not args.no_guard)
+    sys.stdout.write(render(verdict))
+    return EXIT_OK if verdict.kind in ("polluter", "provider") else EXIT_FINDINGS
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -200,11 +210,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--min-top1", type=_ratio, metavar="RATIO", help="fail when top-1 accuracy is lower")
     sub.add_argument("--max-fp", type=_ratio, metavar="RATIO", help="fail when the false-positive rate is higher")
     with_packs(sub)
+
+    sub = command("bisect", cmd_bisect, "Find the test whose leftovers make TEST fail (pytest).")
+    sub.add_argument("test", metavar="TEST", help="the failing test id, e.g. tests/test_shop.py::test_counts")
+    sub.add_argument("--seed", help="the pytest-randomly seed of the failing run (Using --randomly-seed=N)")
+    sub.add_argument("--rootdir", default=".", help="where to run pytest (default: here)")
+    sub.add_argument("--python", default=sys.executable, help="the Python that runs the tests")
+    sub.add_argument("--no-guard", action="store_true", help="do not use the database guard to jump to suspects")
+    sub.epilog = "Arguments after -- are those of the failing pytest run, e.g. -- tests/ --reuse-db"
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    pytest_args: list[str] = []
+    if argv[:1] == ["bisect"] and "--" in argv:  # what follows -- belongs to pytest
+        argv, pytest_args = argv[: argv.index("--")], argv[argv.index("--") + 1:]
     args = build_parser().parse_args(argv)
+    args.pytest_args = pytest_args
     try:
         return args.handler(args)
     except FaultlineError as exc:

@@ -7,6 +7,9 @@
   --faultline-db-url URL      a database to guard besides Django's (repeatable; ini:
                               faultline_db_urls)
   --faultline-db-guard-force  guard databases whose names do not look like test databases
+  --faultline-only FILE, --faultline-outcomes PATH, --faultline-collected PATH
+                              run listed tests in the listed order, record the collection
+                              and the outcomes (what `faultline bisect` drives)
 
 This module is imported by every pytest run once Faultline is installed, so it only declares
 options; the machinery is imported when enabled.
@@ -25,6 +28,10 @@ def pytest_addoption(parser):
                     help="a PostgreSQL or SQLite URL to guard (repeatable)")
     group.addoption("--faultline-db-guard-force", action="store_true", default=False,
                     help="guard databases whose names do not look like test databases")
+    # Used by `faultline bisect` to run chosen tests in a chosen order and read the outcome.
+    group.addoption("--faultline-only", metavar="FILE", help="run only the test ids listed in FILE, in that order")
+    group.addoption("--faultline-outcomes", metavar="PATH", help="write each test's outcome as JSON")
+    group.addoption("--faultline-collected", metavar="PATH", help="write the collected test ids, in run order, as JSON")
     parser.addini("faultline", "diagnose the run's failures at the end", type="bool", default=False)
     parser.addini("faultline_db_guard", "database guard mode: off, report or fail", default="off")
     parser.addini("faultline_db_urls", "databases to guard besides Django's", type="linelist", default=[])
@@ -32,6 +39,11 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     option = config.option
+    if option.faultline_only or option.faultline_outcomes or option.faultline_collected:
+        from faultline.pytest_plugin.selection import Selection
+
+        selection = Selection(option.faultline_only, option.faultline_outcomes, option.faultline_collected)
+        config.pluginmanager.register(selection, "faultline-selection")
     diagnose = option.faultline if option.faultline is not None else config.getini("faultline")
     mode = option.faultline_db_guard or config.getini("faultline_db_guard")
     if mode not in ("off", "report", "fail"):

@@ -133,6 +133,13 @@ class DatabaseGuard:
             # them before pytest-django drops them at the end of the session.
             self.discover()
             fixturedef.addfinalizer(self._last_check)
+        elif fixturedef.scope != "function":
+            # Session, module and class fixtures build the suite's shared world (create the
+            # schema, reset the database): what they commit is the baseline, not a test's leak.
+            self.discover()
+            self._open_deferred()
+            for alias, database in self.databases.items():
+                self.state[alias] = database.snapshot()
         return result
 
     def _last_check(self) -> None:

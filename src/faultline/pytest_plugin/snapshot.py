@@ -159,6 +159,9 @@ class PostgresDatabase(Database):
 
 
 class SqliteDatabase(Database):
+    """A SQLite file, opened afresh for every query: suites often delete and recreate the
+    file, and a connection kept open would go on reading the deleted one."""
+
     kind = "sqlite"
 
     def __init__(self, alias: str, path: str):
@@ -170,10 +173,21 @@ class SqliteDatabase(Database):
             )
         if not os.path.exists(path):
             raise NotCreatedYet(f"SQLite database {path} does not exist yet")
+        self.path = path
+
+    def _rows(self, sql: str) -> tuple[list[str], list[tuple]]:
+        if not os.path.exists(self.path):
+            return [], []
+        connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
         try:
-            self._connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise GuardError(f"cannot open SQLite database {path}: {exc}") from None
+            cursor = connection.execute(sql)
+            return [c[0] for c in cursor.description or []], cursor.fetchall()
+        finally:
+            connection.close()
+
+    def snapshot(self) -> dict[str, TableState]:
+        self._tables = None  # the file may have been replaced since the last look
+        return super().snapshot()
 
     def _list_tables(self) -> list[tuple[str, str | None]]:
         rows = self._query(
@@ -181,10 +195,13 @@ class SqliteDatabase(Database):
         )
         return [(_quote(name), None if "WITHOUT ROWID" in (sql or "").upper() else "rowid") for name, sql in rows]
 
+    def close(self) -> None:
+        pass
 
 
 def looks_like_test_database(name: str) -> bool:
-    return bool(TEST_NAME.search(name.rsplit("/", 1)[-1])) or "/tmp" in name or "pytest-of-" in name
+    """Django's test_<name>, pytest-django's test_<name>_gw0, a test.db file..."""
+    return bool(TEST_NAME.search(name.rsplit("/", 1)[-1]))
 
 
 def from_url(alias: str, url: str) -> Database:
