@@ -191,6 +191,8 @@ def render(verdict: Verdict) -> str:
     else:
         lines.append(f"No single predecessor flips {target}: several tests together cause it.")
     for leak in verdict.leaks:
+        if leak.get("note"):
+            lines.append(f"  {leak['note']}.")
         for change in leak["changes"]:
             rows = f" ({'; '.join(change['rows'])})" if change["rows"] else ""
             lines.append(f"  It leaves {change['added']} committed row(s) in {change['table']}{rows} "

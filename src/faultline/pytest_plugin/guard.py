@@ -33,12 +33,14 @@ class Leak:
     alias: str
     database: str
     changes: list[Change]
+    note: str = ""
 
     def to_dict(self) -> dict:
         return {
             "test": self.test,
             "alias": self.alias,
             "database": self.database,
+            "note": self.note,
             "changes": [
                 {"table": c.table, "added": c.added, "removed": c.removed, "rows": c.keys} for c in self.changes
             ],
@@ -47,7 +49,7 @@ class Leak:
     @classmethod
     def from_dict(cls, data: dict) -> "Leak":
         changes = [Change(c["table"], c["added"], c["removed"], list(c["rows"])) for c in data["changes"]]
-        return cls(data["test"], data["alias"], data["database"], changes)
+        return cls(data["test"], data["alias"], data["database"], changes, data.get("note", ""))
 
 
 class LeakedRows(AssertionError):
@@ -162,6 +164,8 @@ class DatabaseGuard:
         leaks = self.pending.pop(item.nodeid, None)
         if leaks is None:
             leaks = self.check(item.nodeid)
+        if nextitem is None or getattr(nextitem, "cls", None) is not getattr(item, "cls", None):
+            leaks += self.open_transactions(item)
         for leak in leaks:
             item.user_properties.append((LEAK_PROPERTY, leak.to_dict()))
         if failure is not None:
@@ -188,6 +192,38 @@ class DatabaseGuard:
             if changes:
                 leaks.append(Leak(test, alias, database.name, changes))
         return leaks
+
+    def open_transactions(self, item) -> list[Leak]:
+        """Django connections still inside an atomic block once a test class is over.
+
+        A TestCase whose tearDownClass skips super() never rolls back its class-level
+        transaction: what setUpTestData created stays visible, uncommitted, to every later
+        test on that connection, so no other connection can see it. The connection itself
+        can: its rows beyond the committed state are what it holds.
+        """
+        if "django.db" not in sys.modules or getattr(item, "cls", None) is None:
+            return []
+        from django.db import connections
+
+        found = []
+        for alias in connections:
+            connection = connections[alias]
+            if connection.connection is None or not connection.in_atomic_block:
+                continue
+            changes = []
+            database = self.databases.get(alias)
+            if database is not None:
+                try:
+                    with connection.cursor() as cursor:
+                        held = database.snapshot_through(cursor)
+                    changes = database.changes(self.state.get(alias, {}), held)
+                except Exception:
+                    changes = []
+            note = (f"{item.cls.__name__} left its class transaction open (tearDownClass without "
+                    "super()?): later tests on this connection see its uncommitted rows")
+            name = self.names.get(alias, str(connection.settings_dict.get("NAME")))
+            found.append(Leak(item.nodeid, alias, name, changes, note))
+        return found
 
     def _drop(self, alias: str) -> None:
         database = self.databases.pop(alias, None)

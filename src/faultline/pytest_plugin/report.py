@@ -20,6 +20,8 @@ def render_guard(tr, guard, leaks) -> None:
         tr.write_line(s(f"{len(tests)} test{'s' * (len(tests) != 1)} left committed rows behind:", "bold", "red"))
         for leak in leaks:
             tr.write_line(f"  {s(leak.test, 'bold')}  [{leak.alias}: {leak.database}]")
+            if leak.note:
+                tr.write_line(f"      {leak.note}")
             for change in leak.changes:
                 tr.write_line(f"      {change.describe()}")
         tr.write_line("A later test that counts or inserts into these tables sees these rows; "

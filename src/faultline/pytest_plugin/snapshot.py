@@ -96,6 +96,15 @@ class Database:
             rows = self._query(self._snapshot_sql()) if self._tables else []
         return {table: TableState(int(count), last) for table, count, last in rows}
 
+    def snapshot_through(self, cursor) -> dict[str, TableState]:
+        """The state as another connection (a DB-API cursor) sees it, uncommitted rows included."""
+        if self._tables is None:
+            self._tables = self._list_tables()
+        if not self._tables:
+            return {}
+        cursor.execute(self._snapshot_sql())
+        return {table: TableState(int(count), last) for table, count, last in cursor.fetchall()}
+
     def changes(self, before: dict[str, TableState], after: dict[str, TableState]) -> list[Change]:
         found = []
         keys = dict(self._tables or [])
