@@ -232,3 +232,14 @@ def test_anchor_near_the_end_is_found_after_a_flood_of_matches(tmp_path):
     result = run(tmp_path, log, book)
     assert ids(result) == ["flood"]
     assert [e.line for e in result.top.evidence][:2] == [5000, 5001]
+
+
+def test_a_context_signal_that_only_sets_a_fact_is_not_evidence(tmp_path):
+    book = playbook("quiet", {
+        "any": [trigger("fatal: boom")],
+        "context": [{"literal": "registry: ghcr.io", "within": "log", "weight": 0, "set": {"registry": "ghcr"}},
+                    {"literal": "docker push", "within": 2, "weight": 0.1}],
+    })
+    result = run(tmp_path, "registry: ghcr.io\nx\ndocker push\nfatal: boom\n", book).top
+    assert result.facts == {"registry": "ghcr"}
+    assert [e.line for e in result.evidence] == [3, 4]

@@ -148,8 +148,10 @@ def _diagnose(entry: Entry, refs, result: ScanResult, steps: StepMap) -> tuple[f
     book = entry.playbook
     facts = judge.facts(best)
     lines = {best.anchor.line: best.anchor}
-    for _, hit in best.support:
-        lines.setdefault(hit.line, hit)
+    for signal, hit in best.support:
+        # A zero-weight context signal only sets a fact; it is not evidence of the failure.
+        if signal.weight or any(signal is s for s in book.match.all):
+            lines.setdefault(hit.line, hit)
     for other in found:
         if len(lines) >= MAX_EVIDENCE:
             break
