@@ -71,7 +71,7 @@ def _catalog(args):
 
 
 def cmd_explain(args) -> int:
-    from faultline.render.page import page_dict, sections
+    from faultline.render.page import footer, meta, page_dict, sections
 
     entries = {e.playbook.id: e for e in _catalog(args)}
     entry = entries.get(args.id)
@@ -81,19 +81,25 @@ def cmd_explain(args) -> int:
         close = get_close_matches(args.id, list(entries), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else "; see 'faultline list'"
         raise FaultlineError(f"no playbook with id '{args.id}'{hint}")
-    book = entry.playbook
-    meta = f"{book.id} · {book.category} · severity {book.severity}" + (f" · {', '.join(book.tags)}" if book.tags else "")
+    title = entry.playbook.title
     if args.format == "json":
         sys.stdout.write(json.dumps(page_dict(entry), indent=2, ensure_ascii=False) + "\n")
     elif args.format == "markdown":
         from faultline.render.markdown import render_page
 
-        footer = f"Generated from {entry.docs}; do not edit."
-        sys.stdout.write(render_page(book.title, meta, sections(entry), footer))
+        sys.stdout.write(render_page(title, meta(entry), sections(entry), footer(entry)))
     else:
         from faultline.render.terminal import render_page
 
-        sys.stdout.write(render_page(book.title, meta, sections(entry)))
+        sys.stdout.write(render_page(title, meta(entry), sections(entry)))
+    return EXIT_OK
+
+
+def cmd_docs(args) -> int:
+    from faultline.docs import build
+
+    written = build(Path(args.out), _catalog(args), args.format)
+    sys.stdout.write(f"{written} pages written to {args.out}\n")
     return EXIT_OK
 
 
@@ -203,6 +209,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("dirs", nargs="*", metavar="DIR")
 
     command("schema", cmd_schema, "Print the playbook JSON Schema (for editors).")
+
+    docs = commands.add_parser("docs", help="Generate the playbook documentation.")
+    docs_commands = docs.add_subparsers(dest="docs_command", metavar="ACTION", required=True)
+    sub = docs_commands.add_parser("build", help="Write one page per playbook and an index to OUT_DIR.")
+    sub.set_defaults(handler=cmd_docs)
+    sub.add_argument("out", metavar="OUT_DIR")
+    sub.add_argument("--format", choices=["html", "markdown"], default="html",
+                     help="html: a static site with search; markdown: pages for a repository's docs/")
+    with_packs(sub)
 
     sub = command("eval", cmd_eval, "Measure the catalog on a labelled corpus of logs.")
     sub.add_argument("corpus", metavar="CORPUS_DIR")

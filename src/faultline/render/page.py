@@ -69,6 +69,16 @@ def sections(entry: Entry) -> list[Section]:
     return [s for s in found if s.body]
 
 
+def meta(entry: Entry) -> str:
+    book = entry.playbook
+    tags = f" · {', '.join(book.tags)}" if book.tags else ""
+    return f"{book.id} · {book.category} · severity {book.severity}{tags}"
+
+
+def footer(entry: Entry) -> str:
+    return f"Generated from {entry.docs}; do not edit."
+
+
 def page_dict(entry: Entry) -> dict:
     book = entry.playbook
     return {
