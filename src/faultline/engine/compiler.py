@@ -34,14 +34,72 @@ class Expression:
 
     @property
     def pattern(self) -> bytes:
-        data = self.source.encode("utf-8")
         if self.kind == "regex":
-            return data
+            return prefilter(self.source).encode("utf-8")
+        data = self.source.encode("utf-8")
         return b"".join(bytes([c]) if chr(c).isalnum() else b"\\x%02x" % c for c in data)
 
     @property
     def flags(self) -> int:
         return hyperscan.HS_FLAG_CASELESS if self.kind == "literal" else hyperscan.HS_FLAG_MULTILINE
+
+
+def _atom_end(source: str, start: int) -> int:
+    """Index just past the regex atom that starts at `start`."""
+    if start >= len(source):
+        return start
+    char = source[start]
+    if char == "\\":
+        if source[start + 1: start + 2] in ("p", "P") and source[start + 2: start + 3] == "{":
+            return source.index("}", start) + 1
+        if source[start + 1: start + 2] == "x" and source[start + 2: start + 3] == "{":
+            return source.index("}", start) + 1
+        return start + (4 if source[start + 1: start + 2] == "x" else 2)
+    if char == "[":
+        i = start + 1
+        i += source[i] == "^" if i < len(source) else 0
+        i += 1  # a ']' right after '[' or '[^' is literal
+        while i < len(source) and source[i] != "]":
+            i += 2 if source[i] == "\\" else 1
+        return i + 1
+    if char == "(":
+        depth, i = 0, start
+        while i < len(source):
+            if source[i] == "\\":
+                i += 2
+                continue
+            if source[i] == "[":
+                i = _atom_end(source, i)
+                continue
+            depth += source[i] == "("
+            depth -= source[i] == ")"
+            i += 1
+            if depth == 0:
+                return i
+        return i
+    return start + 1
+
+
+def prefilter(source: str) -> str:
+    """The regex Hyperscan scans for: the playbook's own, or a superset of it.
+
+    Hyperscan 5.4 (Vectorscan) drops matches of a `^` followed by a repeated atom
+    (`^\\s*File`, `^\\s+at `) when certain other patterns share the database. Such anchors are
+    left out here, which only widens the match; RE2 then confirms the exact regex on the
+    line, so the result is the same and nothing is lost.
+    """
+    out, i = [], 0
+    while i < len(source):
+        char = source[i]
+        if char == "^":
+            end = _atom_end(source, i + 1)
+            if source[end: end + 1] in ("*", "+", "?", "{"):
+                i += 1
+                continue
+        end = _atom_end(source, i) if char in "\\[" else i + 1
+        out.append(source[i:end])
+        i = end
+    return "".join(out)
 
 
 @dataclass
