@@ -40,6 +40,10 @@ def _analysis(args):
 
 def cmd_analyze(args) -> int:
     analysis = _analysis(args)
+    if args.repo is not None:
+        from faultline.inspect.link import with_suspects
+
+        analysis = with_suspects(analysis, args.repo)
     if args.format == "json":
         from faultline.render.json import analysis_json
 
@@ -157,6 +161,26 @@ def cmd_bisect(args) -> int:
     return EXIT_OK if verdict.kind in ("polluter", "provider") else EXIT_FINDINGS
 
 
+def cmd_inspect(args) -> int:
+    from faultline.inspect import RULES, inspect_path
+    from faultline.inspect.output import page_terminal, render
+    from faultline.render.style import Style
+
+    if args.explain:
+        rule = RULES.get(args.explain.upper())
+        if rule is None:
+            raise FaultlineError(f"no rule '{args.explain}'; the rules are {', '.join(RULES)}")
+        sys.stdout.write(page_terminal(rule, Style()))
+        return EXIT_OK
+    select = {r.strip().upper() for r in args.select.split(",") if r.strip()} if args.select else None
+    report = inspect_path(args.path, select)
+    if args.format != "github":  # github shows them as ::warning annotations instead
+        for p in report.problems:
+            sys.stderr.write(f"faultline: warning: {p.file}{f':{p.line}' if p.line else ''}: {p.message}\n")
+    sys.stdout.write(render(report, args.format))
+    return EXIT_FINDINGS if report.findings else EXIT_OK
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -189,6 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("log", nargs="?", help="log file (.gz read transparently), or - for stdin")
     sub.add_argument("--top", type=_positive, default=3, help="how many diagnoses to show (default 3)")
     sub.add_argument("--format", choices=["terminal", "json", "markdown"], default="terminal")
+    sub.add_argument("--repo", metavar="PATH",
+                     help="the repository the log comes from: point a test-isolation diagnosis at likely source lines")
     with_packs(sub)
 
     sub = command("fix", cmd_fix, "Print only the fix steps of the top diagnosis of a log.")
@@ -233,6 +259,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--python", default=sys.executable, help="the Python that runs the tests")
     sub.add_argument("--no-guard", action="store_true", help="do not use the database guard to jump to suspects")
     sub.epilog = "Arguments after -- are those of the failing pytest run, e.g. -- tests/ --reuse-db"
+
+    sub = command("inspect", cmd_inspect, "Find test-isolation bugs in Python test suites (exit 1 when found).")
+    sub.add_argument("path", nargs="?", default=".", metavar="PATH", help="a directory or a .py file (default: .)")
+    sub.add_argument("--format", choices=["terminal", "json", "sarif", "github"], default="terminal")
+    sub.add_argument("--select", metavar="RULES", help="only these rules, comma-separated, e.g. FL001,FL003")
+    sub.add_argument("--explain", metavar="RULE", help="print a rule's page (e.g. FL001) and exit")
     return parser
 
 

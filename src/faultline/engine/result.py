@@ -15,6 +15,17 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Suspect:
+    """A line of the repository that likely caused the failure (`faultline analyze --repo`)."""
+
+    file: str
+    line: int
+    col: int
+    rule: str  # the `faultline inspect` rule that found it, e.g. "FL003"
+    message: str
+
+
+@dataclass(frozen=True)
 class Diagnosis:
     rank: int
     id: str
@@ -29,6 +40,7 @@ class Diagnosis:
     fix: list[str]
     repro: list[str]
     docs: str
+    suspects: list[Suspect] = field(default_factory=list)  # filled only when a repository is given
 
     def to_dict(self) -> dict:
         return {
@@ -45,6 +57,10 @@ class Diagnosis:
             "fix": list(self.fix),
             "repro": list(self.repro),
             "docs": self.docs,
+            "suspects": [
+                {"file": s.file, "line": s.line, "col": s.col, "rule": s.rule, "message": s.message}
+                for s in self.suspects
+            ],
         }
 
 

@@ -37,6 +37,10 @@ def render_analysis(analysis: Analysis) -> str:
                 cell = _code(shown).replace("|", "\\|")
                 out.append(f"| {key} | {cell} |")
             out.append("")
+        if d.suspects:
+            out += ["**Suspects in the repository**", ""]
+            out += [f"- `{x.file}:{x.line}:{x.col}` {x.rule}: {x.message}" for x in d.suspects]
+            out.append("")
         if d.fix:
             out += ["**Fix**", "", *[f"{i}. {step}" for i, step in enumerate(d.fix, 1)], ""]
         if d.repro:

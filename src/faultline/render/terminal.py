@@ -52,6 +52,9 @@ def diagnosis_block(d: Diagnosis, s: Style, full: bool) -> list[str]:
         for key, value in d.facts.items():
             shown = ", ".join(value) if isinstance(value, list) else value
             out.append(f"     {key.ljust(width)}  {shown}")
+    if d.suspects:
+        out += ["", f"   {s('Suspects in the repository', 'bold')}"]
+        out += [f"     {x.file}:{x.line}:{x.col}  {s(x.rule, 'cyan')}  {x.message}" for x in d.suspects]
     if d.fix:
         out += ["", f"   {s('Fix', 'bold')}"]
         out += [f"     {i}. {step}" for i, step in enumerate(d.fix, 1)]

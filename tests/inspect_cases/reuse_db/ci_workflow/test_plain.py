@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.mark.django_db
+def test_plain():
+    pass

@@ -1,0 +1,6 @@
+from django.test import TransactionTestCase
+
+
+class SyncTests(TransactionTestCase):
+    def test_commit(self):
+        pass
