@@ -79,7 +79,7 @@ def timed(root: Path, env: dict, *extra: str) -> float:
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(result.stdout[-2000:] + result.stderr[-2000:])
-    if extra and "No test left committed rows behind" not in result.stdout:
+    if extra and "No test left committed changes behind" not in result.stdout:
         raise SystemExit("the guard did not report:\n" + result.stdout[-2000:])
     return elapsed
 

@@ -77,7 +77,7 @@ def test_guard_names_the_polluter_table_and_row(suite):
     result = run(suite, "--faultline-db-guard", URL.format(suite.path))
     out = result.stdout.str()
     result.assert_outcomes(passed=2, failed=1)
-    assert "1 test left committed rows behind" in out
+    assert "1 test left committed changes behind" in out
     assert "test_app.py::test_polluter" in out
     assert "users: +1 row (id=1, email='admin@example.com')" in out
     assert "test_clean_rolls_back" not in out.split("faultline database guard")[1]
@@ -87,7 +87,7 @@ def test_guard_reports_nothing_for_a_clean_suite(pytester):
     pytester.makepyfile(test_clean=SUITE.replace("def test_polluter", "def _not_a_test"))
     result = run(pytester, "--faultline-db-guard", URL.format(pytester.path).replace("test_app", "test_clean"))
     result.assert_outcomes(passed=2)
-    assert "No test left committed rows behind (2 tests watched" in result.stdout.str()
+    assert "No test left committed changes behind (2 tests watched" in result.stdout.str()
 
 
 def test_fail_mode_fails_the_leaking_test(suite):

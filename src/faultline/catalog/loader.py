@@ -100,6 +100,9 @@ def _schema_error(exc: msgspec.ValidationError, file: str, lines: dict) -> Playb
     missing = re.match(r"Object missing required field `([^`]+)`", message)
     if missing:
         message = f"missing required field '{missing.group(1)}'"
+    if message == "Expected `str`, got `object`":
+        # The usual cause: an unquoted list item containing ": " reads as a mapping in YAML.
+        message += "; text containing ': ' must be quoted"
     where = ".".join(str(p) for p in location)
     line = None
     while location and line is None:

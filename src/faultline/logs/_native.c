@@ -7,8 +7,9 @@
  *    (ESC ] ... BEL or ESC \) are removed, as are two-byte ESC sequences.
  *  - CR immediately before LF is removed; a lone CR is kept (progress overwrites).
  *  - NUL bytes are removed.
- *  - At the start of a line, a CI runner timestamp (YYYY-MM-DDTHH:MM:SS.fffZ and one
- *    space) is removed, then a GitHub/Azure line marker (##[error], ##[warning],
+ *  - At the start of a line, a CI runner prefix (GitHub/Azure timestamp, GitLab timestamp
+ *    and stream, Jenkins timestamper in brackets, see timestamp_len) is removed, then a
+ *    GitHub/Azure line marker (##[error], ##[warning],
  *    ##[notice], ##[debug], ##[command], ##[section]) is removed.
  * LF bytes are never added or removed, so line numbers survive normalisation.
  */
@@ -18,8 +19,8 @@
 
 static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
-/* Length of a runner timestamp at p (with its trailing space), or 0. */
-static Py_ssize_t timestamp_len(const unsigned char *p, const unsigned char *end)
+/* Length of an ISO timestamp with fraction and zone at p (YYYY-MM-DDTHH:MM:SS.fffZ), or 0. */
+static Py_ssize_t iso_len(const unsigned char *p, const unsigned char *end)
 {
     static const char shape[] = "dddd-dd-ddTdd:dd:dd";
     Py_ssize_t n = sizeof(shape) - 1, i;
@@ -38,7 +39,35 @@ static Py_ssize_t timestamp_len(const unsigned char *p, const unsigned char *end
         i++;
     if (p + i >= end || p[i] != 'Z')
         return 0;
-    i++;
+    return i + 1;
+}
+
+/* Length of a CI runner's line prefix at p, or 0:
+ *   GitHub Actions / Azure:  2024-05-01T10:00:00.1234567Z
+ *   GitLab (timestamps on):  2024-05-01T10:00:00.123456Z 00O   (stream, O or E, optional +)
+ *   Jenkins timestamper:     [2024-05-01T10:00:00.123Z]
+ * each followed by one space, which goes too. */
+static Py_ssize_t timestamp_len(const unsigned char *p, const unsigned char *end)
+{
+    Py_ssize_t i;
+    if (p < end && *p == '[') {
+        i = iso_len(p + 1, end);
+        if (i == 0 || p + 1 + i >= end || p[1 + i] != ']')
+            return 0;
+        i += 2;
+    } else {
+        i = iso_len(p, end);
+        if (i == 0)
+            return 0;
+        if (end - (p + i) >= 4 && p[i] == ' ' && is_digit(p[i + 1]) && is_digit(p[i + 2]) &&
+            (p[i + 3] == 'O' || p[i + 3] == 'E')) {
+            Py_ssize_t j = i + 4;
+            if (p + j < end && p[j] == '+')
+                j++;
+            if (p + j >= end || p[j] == ' ' || p[j] == '\n')
+                i = j; /* a stream marker only when it stands alone */
+        }
+    }
     if (p + i < end && p[i] == ' ')
         i++;
     return i;

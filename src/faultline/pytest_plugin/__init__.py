@@ -22,7 +22,9 @@ def pytest_addoption(parser):
     group = parser.getgroup("faultline", "Faultline: diagnose failures and catch tests that leak database rows")
     group.addoption("--faultline", action="store_true", default=None, help="diagnose the run's failures at the end")
     group.addoption("--faultline-json", metavar="PATH", help="write the run's diagnoses and guard leaks as JSON")
-    group.addoption("--faultline-db-guard", nargs="?", const="report", choices=["report", "fail"], default=None,
+    # No `choices`: a bare `--faultline-db-guard tests/` is rewritten before the final parse
+    # (pytest_load_initial_conftests), and argparse would reject `tests/` before that.
+    group.addoption("--faultline-db-guard", nargs="?", const="report", default=None, metavar="report|fail",
                     help="report tests that leave committed rows behind (=fail: fail them)")
     group.addoption("--faultline-db-url", action="append", default=None, metavar="URL",
                     help="a PostgreSQL or SQLite URL to guard (repeatable)")
@@ -37,6 +39,14 @@ def pytest_addoption(parser):
     parser.addini("faultline_db_urls", "databases to guard besides Django's", type="linelist", default=[])
 
 
+def pytest_load_initial_conftests(early_config, parser, args):
+    # `--faultline-db-guard tests/` must not read `tests/` as the guard's mode: a bare flag
+    # means report mode, and only `report`/`fail` right after it are taken as its value.
+    for i, arg in enumerate(args):
+        if arg == "--faultline-db-guard" and args[i + 1: i + 2] not in (["report"], ["fail"]):
+            args[i] = "--faultline-db-guard=report"
+
+
 def pytest_configure(config):
     option = config.option
     if option.faultline_only or option.faultline_outcomes or option.faultline_collected:
@@ -49,7 +59,7 @@ def pytest_configure(config):
     if mode not in ("off", "report", "fail"):
         import pytest
 
-        raise pytest.UsageError(f"faultline_db_guard must be off, report or fail, not {mode!r}")
+        raise pytest.UsageError(f"--faultline-db-guard / faultline_db_guard: expected report or fail, not {mode!r}")
     if not (diagnose or option.faultline_json or mode != "off"):
         return
     from faultline.pytest_plugin.summary import RunDiagnosis

@@ -34,10 +34,16 @@ class Leak:
     database: str
     changes: list[Change]
     note: str = ""
+    fixture: str = ""  # set when a session/module/class fixture, not a test, left the rows
+
+    @property
+    def who(self) -> str:
+        return f"fixture '{self.fixture}' of {self.test}" if self.fixture else self.test
 
     def to_dict(self) -> dict:
         return {
             "test": self.test,
+            "fixture": self.fixture,
             "alias": self.alias,
             "database": self.database,
             "note": self.note,
@@ -49,7 +55,8 @@ class Leak:
     @classmethod
     def from_dict(cls, data: dict) -> "Leak":
         changes = [Change(c["table"], c["added"], c["removed"], list(c["rows"])) for c in data["changes"]]
-        return cls(data["test"], data["alias"], data["database"], changes, data.get("note", ""))
+        return cls(data["test"], data["alias"], data["database"], changes, data.get("note", ""),
+                   data.get("fixture", ""))
 
 
 class LeakedRows(AssertionError):
@@ -67,6 +74,9 @@ class DatabaseGuard:
         self.watched = 0
         self.current: str | None = None
         self.pending: dict[str, list[Leak]] = {}  # leaks found while the session shut down
+        self.fixture_leaks: list[Leak] = []  # found during the current test's teardown
+        self.shared: dict[int, dict] = {}  # shared fixture -> database states around its setup
+        self.left_open: set[str] = set()  # Django aliases already reported as left in a transaction
 
     # -- finding the databases -----------------------------------------------------------
     def _accept(self, alias: str, name: str, opener) -> None:
@@ -80,16 +90,16 @@ class DatabaseGuard:
             return
         try:
             database = opener()
+            state = database.snapshot()
         except NotCreatedYet:
             # Until it exists it holds no rows: the test that creates it and leaves rows shows.
             self.deferred[alias], self.state[alias] = opener, {}
             return
-        except GuardError as exc:
+        except Exception as exc:  # the guard never breaks a test run: it says what it skipped
             self.refused[alias] = f"{alias}: {exc}"
             return
         self.refused.pop(alias, None)
-        self.databases[alias], self.names[alias] = database, database.name
-        self.state[alias] = database.snapshot()
+        self.databases[alias], self.names[alias], self.state[alias] = database, database.name, state
 
     def _open_deferred(self) -> None:
         for alias, opener in list(self.deferred.items()):
@@ -127,25 +137,64 @@ class DatabaseGuard:
             self.refused["django"] = f"django: cannot read the database settings: {exc}"
 
     # -- hooks ---------------------------------------------------------------------------
+    def _snapshots(self) -> dict[str, dict]:
+        states = {}
+        for alias, database in list(self.databases.items()):
+            try:
+                states[alias] = database.snapshot()
+            except Exception as exc:
+                self.refused[alias] = f"{alias}: snapshot failed: {exc}"
+                self._drop(alias)
+        return states
+
     @pytest.hookimpl(wrapper=True)
     def pytest_fixture_setup(self, fixturedef, request):
+        shared = fixturedef.scope != "function" and fixturedef.argname != "django_db_setup"
+        before = self._snapshots() if shared else {}
         result = yield
         if fixturedef.argname == "django_db_setup":
             # The test databases exist from now on: take their first snapshot, and let go of
             # them before pytest-django drops them at the end of the session.
             self.discover()
             fixturedef.addfinalizer(self._last_check)
-        elif fixturedef.scope != "function":
+        elif shared:
             # Session, module and class fixtures build the suite's shared world (create the
-            # schema, reset the database): what they commit is the baseline, not a test's leak.
+            # schema, reset the database): no test is to blame for what they commit. What
+            # their setup adds and their teardown leaves is the fixture's own leak.
             self.discover()
             self._open_deferred()
-            for alias, database in self.databases.items():
-                self.state[alias] = database.snapshot()
+            after = self._snapshots()
+            self.state.update(after)
+            self.shared[id(fixturedef)] = {"before": before, "after": after}
         return result
 
+    def pytest_fixture_post_finalizer(self, fixturedef, request):
+        states = self.shared.pop(id(fixturedef), None)
+        if states is None:
+            return
+        # Shared fixtures are torn down after the current test's own teardown: settle the
+        # test's account first, so that it is neither blamed for nor hidden by the fixture's.
+        if self.current is not None and self.current not in self.pending:
+            self.pending[self.current] = self.check(self.current)
+        now = self._snapshots()
+        for alias, current in now.items():
+            database = self.databases[alias]
+            before, after = states["before"].get(alias), states["after"].get(alias)
+            if before is None or after is None:
+                continue
+            try:
+                grown = [c for c in database.changes(before, after) if c.added]
+            except Exception:
+                continue  # the next snapshot comparison reports the database as unguarded
+            # Rows the setup added and the teardown left in place.
+            kept = [c for c in grown if c.key in current and current[c.key].rows >= after[c.key].rows]
+            if kept:
+                node = request.node.nodeid or "<session>"
+                self.fixture_leaks.append(Leak(node, alias, database.name, kept, fixture=fixturedef.argname))
+        self.state.update(now)
+
     def _last_check(self) -> None:
-        if self.current is not None:
+        if self.current is not None and self.current not in self.pending:
             self.pending[self.current] = self.check(self.current)
         self.close()
 
@@ -164,6 +213,7 @@ class DatabaseGuard:
         leaks = self.pending.pop(item.nodeid, None)
         if leaks is None:
             leaks = self.check(item.nodeid)
+        leaks, self.fixture_leaks = leaks + self.fixture_leaks, []
         if nextitem is None or getattr(nextitem, "cls", None) is not getattr(item, "cls", None):
             leaks += self.open_transactions(item)
         for leak in leaks:
@@ -180,14 +230,14 @@ class DatabaseGuard:
         self.watched += 1
         self._open_deferred()
         leaks = []
-        for alias, database in list(self.databases.items()):
+        for alias, after in self._snapshots().items():
+            database = self.databases[alias]
             try:
-                after = database.snapshot()
+                changes = database.changes(self.state[alias], after)
             except Exception as exc:
-                self.refused[alias] = f"{alias}: snapshot failed after {test}: {exc}"
+                self.refused[alias] = f"{alias}: comparing snapshots failed after {test}: {exc}"
                 self._drop(alias)
                 continue
-            changes = database.changes(self.state[alias], after)
             self.state[alias] = after
             if changes:
                 leaks.append(Leak(test, alias, database.name, changes))
@@ -209,7 +259,11 @@ class DatabaseGuard:
         for alias in connections:
             connection = connections[alias]
             if connection.connection is None or not connection.in_atomic_block:
+                self.left_open.discard(alias)
                 continue
+            if alias in self.left_open:
+                continue  # the same open transaction, already blamed on the class that left it
+            self.left_open.add(alias)
             changes = []
             database = self.databases.get(alias)
             if database is not None:

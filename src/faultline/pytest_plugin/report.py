@@ -14,12 +14,14 @@ def render_guard(tr, guard, leaks) -> None:
     tr.write_sep("=", "faultline database guard")
     names = ", ".join(f"{alias} ({name})" for alias, name in sorted(guard.names.items())) or "none"
     if not leaks:
-        tr.write_line(f"No test left committed rows behind ({guard.watched} tests watched; databases: {names}).")
+        tr.write_line(f"No test left committed changes behind ({guard.watched} tests watched; databases: {names}).")
     else:
-        tests = sorted({leak.test for leak in leaks})
-        tr.write_line(s(f"{len(tests)} test{'s' * (len(tests) != 1)} left committed rows behind:", "bold", "red"))
+        tests = len({leak.test for leak in leaks if not leak.fixture})
+        fixtures = len({leak.who for leak in leaks if leak.fixture})
+        who = " and ".join(f"{n} {word}{'s' * (n != 1)}" for n, word in ((tests, "test"), (fixtures, "fixture")) if n)
+        tr.write_line(s(f"{who} left committed changes behind:", "bold", "red"))
         for leak in leaks:
-            tr.write_line(f"  {s(leak.test, 'bold')}  [{leak.alias}: {leak.database}]")
+            tr.write_line(f"  {s(leak.who, 'bold')}  [{leak.alias}: {leak.database}]")
             if leak.note:
                 tr.write_line(f"      {leak.note}")
             for change in leak.changes:
@@ -66,7 +68,7 @@ def render_findings(tr, findings, unexplained, leaks) -> None:
             tr.write_line(s("  Proof from the database guard", "bold"))
             for leak in proof[:5]:
                 changes = ", ".join(c.describe() for c in leak.changes)
-                tr.write_line(f"    {leak.test} left {changes} in {leak.alias}")
+                tr.write_line(f"    {leak.who} left {changes} in {leak.alias}")
         if d.fix:
             tr.write_line(s("  Fix", "bold"))
             for i, step in enumerate(d.fix, 1):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+from pathlib import Path
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlparse
 
@@ -38,6 +39,7 @@ class Change:
     added: int = 0
     removed: int = 0
     keys: list[str] = field(default_factory=list)  # a few of the added rows, described
+    key: str = ""  # the table's key in a snapshot (quoted as the database needs)
 
     def describe(self) -> str:
         parts = []
@@ -106,23 +108,27 @@ class Database:
         return {table: TableState(int(count), last) for table, count, last in cursor.fetchall()}
 
     def changes(self, before: dict[str, TableState], after: dict[str, TableState]) -> list[Change]:
+        """What differs between two snapshots, table by table.
+
+        With a row key, rows beyond the old highest key are the new ones: so a table that
+        was emptied and refilled shows as rows removed and added, not as no change.
+        """
         found = []
         keys = dict(self._tables or [])
         for table in sorted(set(before) | set(after)):
             old, new = before.get(table, TableState(0, None)), after.get(table, TableState(0, None))
             if old == new:
                 continue
-            change = Change(table.strip('"'))
-            grown = new.rows - old.rows
-            if grown > 0:
-                change.added = grown
-            elif grown < 0:
-                change.removed = -grown
-            elif new.last_key != old.last_key:  # as many rows, but others: replaced
-                change.added = change.removed = 1
-            key = keys.get(table)
-            if key and 0 < change.added <= MAX_KEYS and new.last_key is not None:
-                since = old.last_key if old.last_key is not None else -(2**63)
+            change = Change(table.strip('"'), key=table)
+            grown, key = new.rows - old.rows, keys.get(table)
+            since = old.last_key if old.last_key is not None else -(2**63)
+            if key and new.last_key is not None and new.last_key != old.last_key:
+                (count,), = self._query(f"SELECT count(*) FROM {table} WHERE {key} > {int(since)}")
+                change.added = max(count, grown)  # fewer when rows came in below the old key
+                change.removed = change.added - grown
+            else:
+                change.added, change.removed = max(grown, 0), max(-grown, 0)
+            if key and 0 < change.added <= MAX_KEYS:
                 columns, rows = self._rows(
                     f"SELECT * FROM {table} WHERE {key} > {int(since)} ORDER BY {key} LIMIT {MAX_KEYS}")
                 change.keys = [_describe_row(columns, row) for row in rows]
@@ -187,7 +193,8 @@ class SqliteDatabase(Database):
     def _rows(self, sql: str) -> tuple[list[str], list[tuple]]:
         if not os.path.exists(self.path):
             return [], []
-        connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
+        uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+        connection = sqlite3.connect(uri, uri=True, isolation_level=None)
         try:
             cursor = connection.execute(sql)
             return [c[0] for c in cursor.description or []], cursor.fetchall()
