@@ -59,6 +59,7 @@ def test_columns_point_at_the_code(tmp_path):
         "    @classmethod\n"
         "    def setUpTestData(cls):\n"
         "        cls.é = Order.objects.create(note='é', id=2)\n"
+        "        Order.objects.create(note='next')\n"
         "\n"
         "    @classmethod\n"
         "    def tearDownClass(cls):\n"
@@ -72,7 +73,7 @@ def test_columns_point_at_the_code(tmp_path):
     found = {(f.rule, f.line, f.col) for f in inspect_path(tmp_path).findings}
     line = "        cls.é = Order.objects.create(note='é', id=2)"
     assert ("FL002", 8, line.index("id=2") + 1) in found
-    assert ("FL001", 11, 5) in found
+    assert ("FL001", 12, 5) in found
 
 
 def test_the_same_input_gives_the_same_report():

@@ -98,6 +98,11 @@ def test_sarif_is_valid_sarif_2_1_0():
     # the schema really is checked: a wrong version is refused
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**log, "version": "2.0.0"}, schema)
+    # an absolute path becomes a file URI, with no base
+    absolute = json.loads(faultline("inspect", CASES / "unparseable", "--format", "sarif").stdout)
+    jsonschema.Draft4Validator(schema).validate(absolute)
+    artifact = absolute["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": (CASES / "unparseable" / "test_fine.py").as_uri()}
 
 
 def test_github_annotations():

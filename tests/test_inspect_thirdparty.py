@@ -13,11 +13,12 @@ import pytest
 from faultline.inspect import inspect_path
 
 PROJECTS = {
-    # django-guardian's shared test mixin creates auth groups with pk=1 and pk=2 in setUp.
-    # On PostgreSQL the auth_group sequence stays at 1, so a test of those classes that
-    # creates a group without an id (test_other.py, UserPermissionTests.
-    # test_assign_perm_validation) is handed id 1 and fails with a duplicate key, unless
-    # earlier tests happened to move the sequence: TRUE positives, both.
+    # django-guardian's shared test mixin creates auth groups with pk=1 and pk=2 in setUp,
+    # and UserPermissionTests.test_assign_perm_validation (test_other.py:68) then creates a
+    # group without an id. On PostgreSQL the auth_group sequence is still at 1: run alone,
+    # that test fails with `Key (id)=(1) already exists` (checked against PostgreSQL 15), and
+    # in a full run it passes only when earlier tests happened to move the sequence. TRUE
+    # positives, both (pk=2 collides as soon as the sequence reaches 2 while the row exists).
     "django-guardian==3.5.2": [
         ("guardian/testapp/tests/conf.py", 21, 30, "FL002"),
         ("guardian/testapp/tests/conf.py", 22, 43, "FL002"),

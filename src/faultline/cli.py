@@ -1,8 +1,8 @@
 """The `faultline` command: parse arguments, call the library, render. Nothing else.
 
 Exit codes: 0 the command ran (for analyze: whether or not a failure was recognised; see
-`matched` in JSON; for bisect: the culprit was found), 1 `lint`/`eval` found problems or
-`bisect` found no single culprit, 2 usage or input error.
+`matched` in JSON; for bisect: the culprit was found; for inspect: no findings), 1 `lint`,
+`eval` or `inspect` found problems or `bisect` found no single culprit, 2 usage or input error.
 """
 
 from __future__ import annotations

@@ -39,16 +39,16 @@ def _meta_options(cls: ClassInfo) -> dict[str, ast.expr]:
 class Factories:
     def __init__(self, project: Project, models: Models):
         self.project, self.models = project, models
+        self._by_class: dict[int, Factory | None] = {}
 
     @cached_property
     def all(self) -> list[Factory]:
         return [f for f in (self.of_class(c) for c in self.project.classes) if f is not None]
 
     def of_class(self, cls: ClassInfo) -> Factory | None:
-        cache = self.__dict__.setdefault("_by_class", {})
-        if id(cls) not in cache:
-            cache[id(cls)] = self._read(cls) if self.project.is_subclass(cls, FACTORY) else None
-        return cache[id(cls)]
+        if id(cls) not in self._by_class:
+            self._by_class[id(cls)] = self._read(cls) if self.project.is_subclass(cls, FACTORY) else None
+        return self._by_class[id(cls)]
 
     def _read(self, cls: ClassInfo) -> Factory:
         chain = [c for c in self.project.mro(cls) if isinstance(c, ClassInfo)]

@@ -9,18 +9,14 @@ SCHEMA = "faultline.inspect/1"
 
 @dataclass(frozen=True)
 class Finding:
-    file: str  # posix path relative to the inspected root
+    file: str  # as reports show it: under the path the user gave
     line: int  # 1-based
     col: int  # 1-based, in characters
     rule: str  # "FL001"
     message: str
-    # What the finding is about, for linking to a log diagnosis: model, table, columns,
-    # value, alias, class... Never shown, never compared.
+    # What the finding is about, for linking it to a log diagnosis (faultline.inspect.link):
+    # table, columns, value, alias. Never shown, never compared.
     subject: dict = field(default_factory=dict, compare=False, hash=False)
-
-    @property
-    def key(self) -> tuple:
-        return (self.file, self.line, self.col, self.rule, self.message)
 
 
 @dataclass(frozen=True)

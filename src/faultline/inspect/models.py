@@ -24,22 +24,22 @@ class Model:
     app_label: str | None = None
     unique: list[tuple[str, ...]] = field(default_factory=list)  # attribute names, one tuple per constraint
     columns: dict[str, str] = field(default_factory=dict)  # attribute -> column (a foreign key `team` -> `team_id`)
-    cls: ClassInfo | None = None  # None for models outside the project
+    auto_pk: str | None = "id"  # the primary key a sequence fills, None when there is none
 
 
-def _auth(name: str, table: str, unique: list[tuple[str, ...]], app: str = "auth") -> Model:
+def _contrib(name: str, table: str, unique: list[tuple[str, ...]], app: str = "auth") -> Model:
     return Model(name, "django", table, app, unique)
 
 
 # Models of django.contrib whose unique fields matter to factories.
 BUILTIN: dict[str, Model] = {
     "django.contrib.auth.models.AbstractUser": Model("AbstractUser", "django", None, "auth", [("username",)]),
-    "django.contrib.auth.models.User": _auth("User", "auth_user", [("username",)]),
-    "django.contrib.auth.models.Group": _auth("Group", "auth_group", [("name",)]),
-    "django.contrib.auth.models.Permission": _auth("Permission", "auth_permission", [("content_type", "codename")]),
-    "django.contrib.contenttypes.models.ContentType": _auth(
+    "django.contrib.auth.models.User": _contrib("User", "auth_user", [("username",)]),
+    "django.contrib.auth.models.Group": _contrib("Group", "auth_group", [("name",)]),
+    "django.contrib.auth.models.Permission": _contrib("Permission", "auth_permission", [("content_type", "codename")]),
+    "django.contrib.contenttypes.models.ContentType": _contrib(
         "ContentType", "django_content_type", [("app_label", "model")], "contenttypes"),
-    "django.contrib.sites.models.Site": _auth("Site", "django_site", [("domain",)], "sites"),
+    "django.contrib.sites.models.Site": _contrib("Site", "django_site", [("domain",)], "sites"),
 }
 BUILTIN_LABELS = {"auth.User": "django.contrib.auth.models.User", "auth.Group": "django.contrib.auth.models.Group",
                   "auth.Permission": "django.contrib.auth.models.Permission",
@@ -64,16 +64,18 @@ def _strings(node: ast.AST | None) -> list[str] | None:
 
 
 def _field_assignments(cls: ClassInfo):
+    """(name, value, annotation or None) for each `name = value` of the class body."""
     for stmt in cls.node.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-            yield stmt.targets[0].id, stmt.value
+            yield stmt.targets[0].id, stmt.value, None
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
-            yield stmt.target.id, stmt.value
+            yield stmt.target.id, stmt.value, stmt.annotation
 
 
 class Models:
     def __init__(self, project: Project):
         self.project = project
+        self._by_class: dict[int, Model | None] = {}
 
     @cached_property
     def settings(self) -> dict[str, str]:
@@ -91,10 +93,9 @@ class Models:
         return [m for m in (self.of_class(c) for c in self.project.classes) if m is not None]
 
     def of_class(self, cls: ClassInfo) -> Model | None:
-        cache = self.__dict__.setdefault("_by_class", {})
-        if id(cls) not in cache:
-            cache[id(cls)] = self._read(cls)
-        return cache[id(cls)]
+        if id(cls) not in self._by_class:
+            self._by_class[id(cls)] = self._read(cls)
+        return self._by_class[id(cls)]
 
     def of_node(self, node: Node | None) -> Model | None:
         if isinstance(node, ClassInfo):
@@ -138,15 +139,19 @@ class Models:
         app_label = literal_str(options.get("app_label")) or _app_label(parts)
         abstract = is_true(options.get("abstract"))
         table = None if abstract else (literal_str(options.get("db_table")) or f"{app_label}_{cls.name.lower()}")
-        model = Model(cls.name, "django", table, app_label, cls=cls)
+        model = Model(cls.name, "django", table, app_label)
         for ancestor in reversed(mro):  # bases first, so a subclass's declaration wins
             if isinstance(ancestor, str):
                 builtin = BUILTIN.get(ancestor)
                 if builtin:
                     model.unique += builtin.unique
                 continue
-            for name, value in _field_assignments(ancestor):
+            for name, value, _ in _field_assignments(ancestor):
                 kind = _call_name(value)
+                if kind == "CompositePrimaryKey":
+                    model.auto_pk = None
+                if is_true(kwarg(value, "primary_key")):
+                    model.auto_pk = name if kind.endswith("AutoField") else None
                 if not (kind.endswith("Field") or kind == "ForeignKey") or kind == "ManyToManyField":
                     continue
                 relation = kind in RELATION_FIELDS
@@ -165,17 +170,22 @@ class Models:
              if isinstance(c, ClassInfo) and c.body_assign("__tablename__") is not None),
             None,
         )
-        model = Model(cls.name, "sqlalchemy", table, cls=cls)
+        model = Model(cls.name, "sqlalchemy", table, auto_pk=None)
+        keys = []
         for ancestor in reversed(mro):
             if not isinstance(ancestor, ClassInfo):
                 continue
-            for name, value in _field_assignments(ancestor):
+            for name, value, annotation in _field_assignments(ancestor):
                 if _call_name(value) not in ("Column", "mapped_column"):
                     continue
                 column = next((literal_str(a) for a in value.args if literal_str(a)), None) or name
                 model.columns[name] = column
                 if is_true(kwarg(value, "unique")) or is_true(kwarg(value, "primary_key")):
                     model.unique.append((name,))
+                if is_true(kwarg(value, "primary_key")):
+                    keys.append((name, value, annotation))
+        if len(keys) == 1 and _integer_key(*keys[0][1:]):
+            model.auto_pk = keys[0][0]  # SQLAlchemy makes a lone integer primary key autoincrement
             by_column = {column: attr for attr, column in model.columns.items()}
             args = ancestor.body_assign("__table_args__")
             for item in (args.elts if isinstance(args, (ast.Tuple, ast.List)) else []):
@@ -185,6 +195,17 @@ class Models:
                         model.unique.append(tuple(by_column.get(n, n) for n in names))
         model.unique = list(dict.fromkeys(model.unique))
         return model
+
+
+def _integer_key(value: ast.Call, annotation: ast.expr | None) -> bool:
+    auto = kwarg(value, "autoincrement")
+    if isinstance(auto, ast.Constant) and auto.value is False:
+        return False
+    types = [a.id if isinstance(a, ast.Name) else a.attr if isinstance(a, ast.Attribute) else "" for a in value.args]
+    types += [_call_name(a) for a in value.args if isinstance(a, ast.Call)]
+    if annotation is not None:
+        types.append(ast.unparse(annotation))
+    return any("Integer" in t or "int" in t for t in types)
 
 
 def _is_abstract(cls: ClassInfo) -> bool:

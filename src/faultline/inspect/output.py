@@ -72,11 +72,12 @@ def github(report: Report) -> str:
     return "".join(line + "\n" for line in out)
 
 
-def _uri(path: str) -> str:
+def _artifact(path: str) -> dict:
+    """A relative path is relative to the source root (%SRCROOT%); an absolute one is a file URI."""
     pure = PurePath(path)
     if pure.is_absolute():
-        return "file://" + quote(pure.as_posix())
-    return quote(pure.as_posix())
+        return {"uri": "file://" + quote(pure.as_posix())}
+    return {"uri": quote(pure.as_posix()), "uriBaseId": "%SRCROOT%"}
 
 
 def _rule_descriptor(rule: Rule) -> dict:
@@ -102,7 +103,7 @@ def sarif(report: Report) -> dict:
             "message": {"text": f.message},
             "locations": [{
                 "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(f.file), "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": _artifact(f.file),
                     "region": {"startLine": f.line, "startColumn": f.col},
                 },
             }],
@@ -114,7 +115,7 @@ def sarif(report: Report) -> dict:
             "level": "warning",
             "message": {"text": p.message},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": _uri(p.file), "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": _artifact(p.file),
                 **({"region": {"startLine": p.line}} if p.line else {}),
             }}],
         }

@@ -97,6 +97,8 @@ class Project:
     problems: list[Problem] = field(default_factory=list)
     configs: list[Path] = field(default_factory=list)  # pytest configuration candidates
     ci_files: list[Path] = field(default_factory=list)
+    _mro_cache: dict = field(default_factory=dict, repr=False)
+    _texts: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, given: str) -> Project:
@@ -118,6 +120,15 @@ class Project:
             elif _is_ci_file(file.relative_to(root)):
                 project.ci_files.append(file)
         return project
+
+    def text(self, path: Path) -> str:
+        """A configuration or CI file's text, read once; unreadable files count as empty."""
+        if path not in self._texts:
+            try:
+                self._texts[path] = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                self._texts[path] = ""
+        return self._texts[path]
 
     def shown(self, path: Path) -> str:
         """How reports name a file: under the path the user gave, as they gave it."""
@@ -259,14 +270,12 @@ class Project:
     def _mro(self, node: Node, seen: tuple) -> list[Node]:
         key = node if isinstance(node, str) else id(node)
         if key in seen:
-            return [node]
-        cache = self.__dict__.setdefault("_mro_cache", {})
-        if key in cache:
-            return cache[key]
-        seqs = [self._mro(b, (*seen, key)) for b in self.bases(node)]
-        result = [node, *_c3([list(s) for s in seqs] + [self.bases(node)])]
-        cache[key] = result
-        return result
+            return [node]  # a cycle: Python would refuse the class, we just stop
+        if key not in self._mro_cache:
+            bases = self.bases(node)
+            seqs = [self._mro(b, (*seen, key)) for b in bases]
+            self._mro_cache[key] = [node, *_c3([list(s) for s in seqs] + [bases])]
+        return self._mro_cache[key]
 
     def external_ancestors(self, node: Node) -> set[str]:
         return {n for n in self.mro(node) if isinstance(n, str)}
@@ -338,7 +347,8 @@ def _walk(root: Path) -> list[Path]:
         )
         for name in sorted(files):
             path = here / name
-            if name.endswith(".py") or name in CONFIG_NAMES or _is_ci_file(path.relative_to(root)):
+            wanted = name.endswith(".py") or name in CONFIG_NAMES or _is_ci_file(path.relative_to(root))
+            if wanted and path.is_file():
                 found.append(path)
     return found
 

@@ -81,8 +81,9 @@ Call the base method: first thing in `setUpClass`/`setUp`, last thing in
     not_flagged="""
 Direct subclasses of `unittest.TestCase`, whose four methods do nothing, and overrides of
 `setUp`/`tearDown` in Django test classes (Django does its per-test work in `_pre_setup`
-and `_post_teardown`, not in `setUp`). Classes whose bases Faultline cannot see (an
-external base class it does not know) are left alone.
+and `_post_teardown`, not in `setUp`), overrides that replace a project base's `setUp`
+data (only a skipped setup that opens something, a transaction, session, patch or cleanup,
+counts), and classes whose test base is an external class Faultline does not know.
 """,
 )
 
@@ -231,9 +232,11 @@ _rule(
     what="""
 In a project whose settings define more than one database alias, a Django test class
 (`TestCase`, `TransactionTestCase`, ...) without a `databases` attribute anywhere in its
-class hierarchy, or a test whose `django_db` mark has no `databases=`, that names another
+class hierarchy, or a test whose `django_db` mark has no `databases=`, that uses another
 alias where Faultline can see it: `.using("replica")`, `using="replica"`,
-`db_manager("replica")`, `connections["replica"]`, `database="replica"`.
+`db_manager("replica")`, `connections["replica"].cursor()`, `database="replica"`, or an
+ORM call on a model whose app a router of `DATABASE_ROUTERS` sends to that alias
+(`if model._meta.app_label == "reports": return "replica"`).
 """,
     why="""
 Django wraps and flushes only the databases a test declares; the default is `{"default"}`.
@@ -258,9 +261,10 @@ class ReportTests(TestCase):
 """,
     fix_summary='Declare the alias: databases = {"default", "<alias>"} on the class, or django_db(databases=[...]).',
     not_flagged="""
-Aliases given through variables or database routers (which Faultline does not evaluate),
-the `default` alias, single-database projects, and classes whose bases Faultline cannot
-see (one of them may declare `databases`).
+Aliases given through variables, routers whose choice is not a literal comparison of the
+app label, uses inside `assertRaises`/`pytest.raises` (tests that check the refusal), the
+`default` alias, single-database projects, and classes whose bases Faultline cannot see
+(one of them may declare `databases`).
 """,
 )
 

@@ -52,7 +52,7 @@ def collect(project: Project) -> dict[tuple[str, int], Suppression]:
                 found[(module.shown, line)] = hit
     for path in [*project.configs, *project.ci_files]:
         rel = project.shown(path)
-        for number, text in enumerate(path.read_text(errors="replace").splitlines(), 1):
+        for number, text in enumerate(project.text(path).splitlines(), 1):
             hit = _parse(rel, number, text)
             if hit:
                 found[(rel, number)] = hit

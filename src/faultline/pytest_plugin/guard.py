@@ -163,6 +163,8 @@ class DatabaseGuard:
             # their setup adds and their teardown leaves is the fixture's own leak.
             self.discover()
             self._open_deferred()
+            for database in self.databases.values():
+                database.forget_tables()
             after = self._snapshots()
             self.state.update(after)
             self.shared[id(fixturedef)] = {"before": before, "after": after}

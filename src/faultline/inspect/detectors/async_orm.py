@@ -90,4 +90,4 @@ def check(ctx: Context):
             declared = "its django_db mark sets transaction to something other than True"
         message = (f"async test `{func.name}` uses the ORM through {via} but {declared}: the async ORM "
                    "commits on another thread's connection, outside the test transaction, so its rows outlive the test")
-        yield ctx.finding(module, func, "FL004", message, test=func.name)
+        yield ctx.finding(module, func, "FL004", message)

@@ -62,5 +62,4 @@ def check(ctx: Context):
             yield ctx.finding(
                 where.module, node, "FL003", message,
                 table=model.table, columns=columns, value=", ".join(str(v) for v in values),
-                model=model.name, factory=factory.cls.name, declared_in=where.name,
             )

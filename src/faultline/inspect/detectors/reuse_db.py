@@ -9,7 +9,6 @@ line: pytest.ini/tox.ini `[pytest]`, setup.cfg `[tool:pytest]`, pyproject.toml
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from faultline.inspect.context import Context
 from faultline.inspect.findings import Finding
@@ -30,11 +29,11 @@ def _code(line: str) -> str:
     return re.split(r"(?:^|\s)[#;]", line, maxsplit=1)[0]
 
 
-def reuse_lines(path: Path) -> list[tuple[int, int]]:
+def reuse_lines(text: str, name: str) -> list[tuple[int, int]]:
     """(line, column) of each --reuse-db in the addopts of the file's pytest section."""
-    sections = SECTIONS[path.name]
+    sections = SECTIONS[name]
     found, section, key = [], None, None
-    for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+    for number, line in enumerate(text.splitlines(), 1):
         header = HEADER.match(line)
         if header:
             section, key = header.group(1).strip().strip('"'), None
@@ -71,8 +70,8 @@ def _transactional_example(ctx: Context) -> str | None:
     return None
 
 
-def _runs(path: Path, pattern: re.Pattern) -> list[tuple[int, str]]:
-    lines = path.read_text(errors="replace").splitlines()
+def _runs(text: str, pattern: re.Pattern) -> list[tuple[int, str]]:
+    lines = text.splitlines()
     return [
         (n, line) for n, line in enumerate(lines, 1)
         if pattern.search(_code(line)) and "install" not in line and not NOT_A_COMMAND.match(line)
@@ -84,12 +83,12 @@ def _ci_without_create_db(ctx: Context) -> str | None:
     project = ctx.project
     tox = [p for p in project.configs if p.name == "tox.ini" and p.parent == project.root]
     for ci in project.ci_files:
-        if "--create-db" in ci.read_text(errors="replace"):
+        if "--create-db" in project.text(ci):
             continue  # given on a command or in PYTEST_ADDOPTS: the file takes care of it
-        for number, _ in _runs(ci, PYTEST_RUN):
+        for number, _ in _runs(project.text(ci), PYTEST_RUN):
             return f"CI runs pytest without --create-db ({project.shown(ci)}:{number})"
-        if tox and _runs(ci, TOX_RUN):
-            for number, line in _runs(tox[0], PYTEST_RUN):
+        if tox and _runs(project.text(ci), TOX_RUN):
+            for number, line in _runs(project.text(tox[0]), PYTEST_RUN):
                 if "--create-db" not in line:
                     return (f"CI runs tox ({project.shown(ci)}), whose pytest command has no --create-db "
                             f"({project.shown(tox[0])}:{number})")
@@ -98,7 +97,7 @@ def _ci_without_create_db(ctx: Context) -> str | None:
 
 def check(ctx: Context):
     project = ctx.project
-    configs = [(p, hit) for p in project.configs for hit in reuse_lines(p)]
+    configs = [(p, hit) for p in project.configs for hit in reuse_lines(project.text(p), p.name)]
     if configs:
         example = _transactional_example(ctx)
         ci = _ci_without_create_db(ctx)
@@ -110,13 +109,12 @@ def check(ctx: Context):
         for path, (line, col) in configs if reasons else []:
             message = (f"--reuse-db in the pytest configuration keeps the test database between runs, and "
                        f"{' and '.join(reasons)}: rows left by one run are still there for the next")
-            yield Finding(project.shown(path), line, col, "FL006", message, {"cause": "persistent-test-db"})
+            yield Finding(project.shown(path), line, col, "FL006", message)
     for ci in project.ci_files:
-        text = ci.read_text(errors="replace")
-        for number, line in _runs(ci, PYTEST_RUN):
+        text = project.text(ci)
+        for number, line in _runs(text, PYTEST_RUN):
             match = REUSE.search(_code(line))
             if match and "--create-db" not in text:
                 yield Finding(project.shown(ci), number, match.start() + 1, "FL006",
                               "CI runs pytest with --reuse-db and never --create-db: a database kept "
-                              "from an earlier job or run brings its rows into this one",
-                              {"cause": "persistent-test-db"})
+                              "from an earlier job or run brings its rows into this one")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 
 from faultline.inspect.context import Context
-from faultline.inspect.project import DJANGO_SIMPLE, DJANGO_TESTCASE, ClassInfo, Node
+from faultline.inspect.project import DJANGO_TESTCASE, DJANGO_TRANSACTION, ClassInfo, Node
 
 METHODS = ("setUpClass", "tearDownClass", "setUp", "tearDown")
 CLASS_LEVEL = {"setUpClass", "tearDownClass"}  # the only ones Django's test cases implement
@@ -25,17 +25,18 @@ CONSEQUENCE = {
                              "and its rows stay for the test classes that run after it",
     ("setUpClass", True): "the class-level transaction and setUpTestData never run, and the "
                           "class's database setup is left half done",
-    ("tearDownClass", False): "Django's class-level cleanup (overridden settings, database "
-                              "restrictions) never runs",
-    ("setUpClass", False): "Django's class-level setup (overridden settings, database "
-                           "restrictions) never runs",
+    ("tearDownClass", False): "Django's class-level teardown (restoring the app registry that "
+                              "available_apps narrowed) never runs",
+    ("setUpClass", False): "Django's class-level setup (settings overrides, the database guard, "
+                           "available_apps) never runs",
 }
 
 
 def _provides(ctx: Context, node: Node, method: str) -> bool:
     if isinstance(node, ClassInfo):
         return method in node.methods()
-    return method in CLASS_LEVEL and ctx.project.is_subclass(node, DJANGO_SIMPLE)
+    # SimpleTestCase's class-level work (settings overrides) does not touch the database
+    return method in CLASS_LEVEL and ctx.project.is_subclass(node, DJANGO_TRANSACTION)
 
 
 def _is_super_call(node: ast.AST) -> bool:
@@ -56,29 +57,30 @@ def _trivial(func: ast.FunctionDef | ast.AsyncFunctionDef, method: str) -> bool:
     return True
 
 
-def _opens(func) -> bool:
-    """Setup that starts something a teardown ends: a transaction, a session, a patch, a cleanup."""
+def _openers(func) -> set[str]:
+    """What a setup starts that a teardown ends: a transaction, a session, a patch, a cleanup."""
+    found = set()
     for node in ast.walk(func):
         if isinstance(node, ast.Call):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             if name in OPENERS or name.endswith("Session"):
-                return True
-    return False
+                found.add(name)
+    return found
 
 
-def _matters(node: Node, method: str) -> bool:
+def _matters(node: Node, method: str, override) -> bool:
     """Skipping this definition leaves something undone that isolation depends on.
 
     Django's class-level methods always matter. A project's teardown matters when it does
-    anything; a project's setup only when it opens something (replacing a base class's
-    test data with other data is an ordinary, harmless override).
+    anything; a project's setup only when it opens something the override does not open
+    itself (replacing a base class's test data or fixtures is an ordinary override).
     """
     if isinstance(node, str):
         return True
     func = node.methods()[method]
     if method.startswith("tearDown"):
         return not _trivial(func, method)
-    return _opens(func)
+    return bool(_openers(func) - _openers(override))
 
 
 def calls_base(ctx: Context, cls: ClassInfo, mro: list[Node], func, method: str, depth: int = 0) -> bool:
@@ -96,6 +98,21 @@ def calls_base(ctx: Context, cls: ClassInfo, mro: list[Node], func, method: str,
             if isinstance(target.value, ast.Name) and target.value.id in ("self", "cls") and target.attr != method:
                 owner = next((c for c in mro if isinstance(c, ClassInfo) and target.attr in c.methods()), None)
                 if owner is not None and calls_base(ctx, cls, mro, owner.methods()[target.attr], method, depth + 1):
+                    return True
+    return False
+
+
+def _setup_meant_to_fail(ctx: Context, cls: ClassInfo, mro: list[Node]) -> bool:
+    """setUpClass calls the base only under `try: ... except: <no re-raise>`: it expects the
+    base to fail, so there is no class transaction for tearDownClass to roll back."""
+    setup = cls.methods().get("setUpClass")
+    if setup is None:
+        return False
+    helpers = [setup] + [f for name, f in cls.methods().items() if name != "setUpClass"]
+    for func in helpers:
+        for node in ast.walk(func):
+            if isinstance(node, ast.Try) and node.handlers and calls_base(ctx, cls, mro, ast.Module(node.body, []), "setUpClass"):
+                if not any(isinstance(n, ast.Raise) for h in node.handlers for n in ast.walk(h)):
                     return True
     return False
 
@@ -130,7 +147,10 @@ def check(ctx: Context):
                 func = definer.methods()[method]
                 if calls_base(ctx, definer, mro, func, method):
                     continue
-                skipped = next((d for d in _skipped_chain(ctx, mro, definers[i + 1:], method) if _matters(d, method)), None)
+                if method == "tearDownClass" and _setup_meant_to_fail(ctx, definer, mro):
+                    break
+                chain = _skipped_chain(ctx, mro, definers[i + 1:], method)
+                skipped = next((d for d in chain if _matters(d, method, func)), None)
                 if skipped is not None and id(func) not in reported:
                     reported.add(id(func))
                     yield _finding(ctx, definer, test_class, func, method, skipped)
@@ -143,7 +163,4 @@ def _finding(ctx: Context, definer: ClassInfo, test_class: ClassInfo, func, meth
         message += f" for `{test_class.name}`"
     if isinstance(skipped, str):
         message += ", so " + CONSEQUENCE[(method, ctx.project.is_subclass(skipped, DJANGO_TESTCASE))]
-    return ctx.finding(
-        definer.module, func, "FL001", message,
-        cls=definer.name, test_class=test_class.name, method=method, class_node=test_class,
-    )
+    return ctx.finding(definer.module, func, "FL001", message)

@@ -6,3 +6,4 @@ DATABASES = {
 }
 if os.environ.get("WITH_ARCHIVE"):
     DATABASES["archive"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": "archive.sqlite3"}
+DATABASE_ROUTERS = ["proj.routers.ReportsRouter"]

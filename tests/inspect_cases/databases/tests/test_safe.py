@@ -57,3 +57,15 @@ def test_no_mark():
 
 class Report:
     objects = None
+
+
+class ExpectsRefusal(TestCase):
+    def test_undeclared_alias_is_refused(self):
+        with self.assertRaisesMessage(Exception, "Database queries to 'replica' are not allowed"):
+            Report.objects.using("replica").count()
+        with pytest.raises(Exception):
+            connections["replica"].cursor()
+
+    def test_registers_a_wrapper_only(self):
+        with connections["replica"].execute_wrapper(print):
+            pass

@@ -12,3 +12,15 @@ class Order(models.Model):
 
 class Coupon(models.Model):
     code = models.CharField(max_length=20, primary_key=True)
+
+
+class LegacyInvoice(models.Model):
+    """Numbered by the accounting system: no sequence behind the key."""
+
+    number = models.IntegerField(primary_key=True)
+
+
+class Seat(models.Model):
+    pk = models.CompositePrimaryKey("row", "id")
+    row = models.CharField(max_length=2)
+    id = models.SmallIntegerField()

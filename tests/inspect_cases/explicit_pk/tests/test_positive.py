@@ -12,12 +12,22 @@ class OrderHistoryTests(TestCase):
         cls.team = Team.objects.create(name="a")
         cls.legacy = Order.objects.create(id=2, team=cls.team)  # expect: FL002
 
+    def test_new_order(self):
+        Order.objects.create(team=self.team)
+
 
 class SaveInSetUp(TransactionTestCase):
     def setUp(self):
         team = Team(pk=5, name="b")  # expect: FL002
         team.save()
         self.team, _ = Team.objects.get_or_create(pk=6, defaults={"name": "c"})  # expect: FL002
+
+
+class SaveInSetUpSubclass(SaveInSetUp):
+    """The insert that collides lives in a subclass: the setup rows exist there too."""
+
+    def test_more_teams(self):
+        Team.objects.bulk_create([Team(name="d"), Team(name="e")])
 
 
 @pytest.fixture
@@ -27,10 +37,23 @@ def legacy_orders(db):
     return OrderFactory(id=4)  # expect: FL002
 
 
+def test_checkout(legacy_orders):
+    OrderFactory()
+
+
 @pytest.fixture
 def product(session):
     session.add(Product(id=1, sku="SKU-1"))  # expect: FL002
     return session
+
+
+@pytest.fixture
+def catalog(product):
+    return product
+
+
+def test_add_product(catalog):
+    catalog.add(Product(sku="SKU-2"))
 
 
 class TestPlain:
@@ -38,3 +61,6 @@ class TestPlain:
         OrderFactory.create(
             id=7,  # expect: FL002
         )
+
+    def test_order(self):
+        Order.objects.create(team=None)

@@ -4,7 +4,7 @@ import pytest
 from django.test import SimpleTestCase, TestCase
 
 from shop.factories import OrderFactory, TeamFactory
-from shop.models import Coupon, Order, Team
+from shop.models import Coupon, LegacyInvoice, Order, Seat, Team
 
 
 class FromVariables(TestCase):
@@ -25,9 +25,35 @@ class FromVariables(TestCase):
         Order.objects.create(id=11, team=self.team)
 
 
+class KeysWithoutSequence(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.invoice = LegacyInvoice.objects.create(pk=1001)
+        cls.seat = Seat.objects.create(row="A", id=1)
+
+    def test_more(self):
+        LegacyInvoice.objects.create(number=1002)
+        Seat.objects.create(row="B", id=2)
+
+
+class NothingInsertsNext(TestCase):
+    """Fixed ids, but no insert into the table while they exist: no collision possible."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.team = Team.objects.create(id=1, name="fixed")
+
+    def test_reads(self):
+        assert Team.objects.get(pk=1).name == "fixed"
+        Order.objects.create(team=self.team)
+
+
 class NoDatabase(SimpleTestCase):
     def setUp(self):
         self.team = Team(id=1, name="unsaved")
+
+    def test_it(self):
+        Team(name="x")
 
 
 @pytest.fixture
@@ -38,6 +64,15 @@ def order_id():
 @pytest.fixture
 def lookup(db, order_id):
     return Order.objects.get(pk=1)
+
+
+@pytest.fixture
+def fixed_team(db):
+    return Team.objects.create(id=3, name="fixed")
+
+
+def test_fixed_team_alone(fixed_team):
+    assert Order.objects.count() == 0
 
 
 def helper_not_a_fixture():

@@ -1,7 +1,7 @@
 """Overrides that skip a base method doing real work."""
 
 from django.core.cache import cache
-from django.test import SimpleTestCase, TestCase, TransactionTestCase as TTC
+from django.test import TestCase, TransactionTestCase as TTC
 
 from app.models import Team
 from app.testing import BaseCase, CleanupBase
@@ -23,12 +23,6 @@ class NoSetUpClass(TTC):
     @classmethod
     def setUpClass(cls):  # expect: FL001
         cls.value = 1
-
-
-class SettingsOnly(SimpleTestCase):
-    @classmethod
-    def tearDownClass(cls):  # expect: FL001
-        pass
 
 
 class ForgetsPatch(BaseCase):
@@ -68,3 +62,19 @@ class LayeredTests(LayeredBase):
     @classmethod
     def setUpClass(cls):  # expect: FL001
         cls.shared = {}
+
+
+class ReRaisingSetup(TestCase):
+    """The handler re-raises: a successful setup leaves a transaction open."""
+
+    @classmethod
+    def setUpClass(cls):
+        try:
+            super().setUpClass()
+        except Exception:
+            cache.clear()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):  # expect: FL001
+        cache.clear()

@@ -1,9 +1,10 @@
 """Look-alikes that are fine."""
 
 import unittest
+from unittest import mock
 
 from django.core.cache import cache
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 from somelib.testing import LibraryTestCase
 
 from app.models import Team
@@ -92,6 +93,22 @@ class ReplacesData(DataBase):
         self.team = Team.objects.create(name="other")
 
 
+class SettingsOnly(SimpleTestCase):
+    """No database: SimpleTestCase's class-level work cannot leak rows."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ext = "docs/_ext"
+
+
+class ReplacesFixtures(BaseCase):
+    """Opens its own patch instead of the base's: a replacement, not a skipped setup."""
+
+    def setUp(self):
+        self.patcher = mock.patch("app.clock.now")
+        self.now = self.patcher.start()
+
+
 class UnknownBase(LibraryTestCase):
     """A base Faultline cannot see: no guess."""
 
@@ -106,3 +123,22 @@ class NotATest:
 
     def tearDown(self):
         pass
+
+
+class SetupMeantToFail(TestCase):
+    """Django's own test of a failing setUpTestData: nothing is left to roll back."""
+
+    @classmethod
+    def setUpClass(cls):
+        try:
+            super().setUpClass()
+        except ValueError:
+            cls.failed = True
+
+    @classmethod
+    def tearDownClass(cls):
+        pass
+
+    @classmethod
+    def setUpTestData(cls):
+        raise ValueError("broken on purpose")

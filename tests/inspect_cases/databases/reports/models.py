@@ -1,0 +1,5 @@
+from django.db import models
+
+
+class DailyReport(models.Model):
+    day = models.DateField(unique=True)
