@@ -35,6 +35,7 @@ class Leak:
     changes: list[Change]
     note: str = ""
     fixture: str = ""  # set when a session/module/class fixture, not a test, left the rows
+    flush: bool = False  # only rows removed, by a Django transactional test's flush
 
     @property
     def who(self) -> str:
@@ -47,6 +48,7 @@ class Leak:
             "alias": self.alias,
             "database": self.database,
             "note": self.note,
+            "flush": self.flush,
             "changes": [
                 {"table": c.table, "added": c.added, "removed": c.removed, "rows": c.keys} for c in self.changes
             ],
@@ -56,7 +58,20 @@ class Leak:
     def from_dict(cls, data: dict) -> "Leak":
         changes = [Change(c["table"], c["added"], c["removed"], list(c["rows"])) for c in data["changes"]]
         return cls(data["test"], data["alias"], data["database"], changes, data.get("note", ""),
-                   data.get("fixture", ""))
+                   data.get("fixture", ""), data.get("flush", False))
+
+
+def _transactional(item) -> bool:
+    """A Django test that commits and is flushed afterwards (TransactionTestCase and friends)."""
+    if "django.test" not in sys.modules:
+        return False
+    from django.test import TestCase, TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase) and not issubclass(cls, TestCase):
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in getattr(item, "fixturenames", ())
 
 
 class LeakedRows(AssertionError):
@@ -215,6 +230,9 @@ class DatabaseGuard:
         leaks = self.pending.pop(item.nodeid, None)
         if leaks is None:
             leaks = self.check(item.nodeid)
+        if _transactional(item):
+            for leak in leaks:
+                leak.flush = all(not change.added for change in leak.changes)
         leaks, self.fixture_leaks = leaks + self.fixture_leaks, []
         if nextitem is None or getattr(nextitem, "cls", None) is not getattr(item, "cls", None):
             leaks += self.open_transactions(item)
@@ -222,7 +240,7 @@ class DatabaseGuard:
             item.user_properties.append((LEAK_PROPERTY, leak.to_dict()))
         if failure is not None:
             raise failure
-        if leaks and self.fail:
+        if self.fail and any(not leak.flush for leak in leaks):
             described = "; ".join(f"{leak.alias}: " + ", ".join(c.describe() for c in leak.changes) for leak in leaks)
             raise LeakedRows(f"faultline database guard: this test left committed rows behind: {described}")
         return result

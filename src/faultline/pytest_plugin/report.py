@@ -9,10 +9,21 @@ def _style(terminalreporter) -> Style:
     return Style(enabled=getattr(terminalreporter, "hasmarkup", False))
 
 
-def render_guard(tr, guard, leaks) -> None:
+def _list(tr, s, leaks) -> None:
+    for leak in leaks:
+        tr.write_line(f"  {s(leak.who, 'bold')}  [{leak.alias}: {leak.database}]")
+        if leak.note:
+            tr.write_line(f"      {leak.note}")
+        for change in leak.changes:
+            tr.write_line(f"      {change.describe()}")
+
+
+def render_guard(tr, guard, all_leaks) -> None:
     s = _style(tr)
     tr.write_sep("=", "faultline database guard")
     names = ", ".join(f"{alias} ({name})" for alias, name in sorted(guard.names.items())) or "none"
+    leaks = [leak for leak in all_leaks if not leak.flush]
+    flushes = [leak for leak in all_leaks if leak.flush]
     if not leaks:
         tr.write_line(f"No test left committed changes behind ({guard.watched} tests watched; databases: {names}).")
     else:
@@ -20,14 +31,15 @@ def render_guard(tr, guard, leaks) -> None:
         fixtures = len({leak.who for leak in leaks if leak.fixture})
         who = " and ".join(f"{n} {word}{'s' * (n != 1)}" for n, word in ((tests, "test"), (fixtures, "fixture")) if n)
         tr.write_line(s(f"{who} left committed changes behind:", "bold", "red"))
-        for leak in leaks:
-            tr.write_line(f"  {s(leak.who, 'bold')}  [{leak.alias}: {leak.database}]")
-            if leak.note:
-                tr.write_line(f"      {leak.note}")
-            for change in leak.changes:
-                tr.write_line(f"      {change.describe()}")
+        _list(tr, s, leaks)
         tr.write_line("A later test that counts or inserts into these tables sees these rows; "
                       "`faultline bisect` confirms which failure they cause.")
+    if flushes:
+        tr.write_line(s(f"{len(flushes)} transactional test{'s' * (len(flushes) != 1)} emptied tables "
+                        "when Django flushed after them:", "yellow"))
+        _list(tr, s, flushes)
+        tr.write_line("Later transactional tests find these tables empty (data from migrations included) "
+                      "unless they use serialized_rollback=True.")
     for reason in sorted(guard.refused.values()):
         tr.write_line(s(f"not guarded: {reason}", "yellow"))
 
