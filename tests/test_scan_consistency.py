@@ -50,3 +50,12 @@ def test_prefilter_drops_only_anchors_before_a_repeat():
     assert prefilter(r"^E\s+x") == r"^E\s+x"
     assert prefilter(r"^[*] x|[^a]+") == r"^[*] x|[^a]+"
     assert prefilter(r"\^+x") == r"\^+x"
+
+
+def test_prefilter_drops_tails_that_can_match_nothing():
+    assert prefilter(r"https?://(?P<host>[\w.-]+)(?:/\S*)?") == r"https?://(?P<host>[\w.-]+)"
+    assert prefilter(r"requires Python[^\n]*") == r"requires Python"
+    assert prefilter(r"FAILED \S+") == r"FAILED \S"
+    assert prefilter(r"a|b[^\n]*") == r"a|b"
+    assert prefilter(r"x*y?") == r"x*y?"  # nothing certain is left to stand on
+    assert prefilter(r"error[^\n]*$") == r"error[^\n]*$"

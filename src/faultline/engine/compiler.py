@@ -13,7 +13,7 @@ import hashlib
 import os
 import pickle
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import hyperscan
@@ -99,7 +99,45 @@ def prefilter(source: str) -> str:
         end = _atom_end(source, i) if char in "\\[" else i + 1
         out.append(source[i:end])
         i = end
-    return "".join(out)
+    return _without_optional_tail("".join(out))
+
+
+def _pieces(source: str) -> list[tuple[str, str]]:
+    """Top-level (atom, quantifier) pairs; '|' stands alone."""
+    pieces, i = [], 0
+    while i < len(source):
+        if source[i] == "|":
+            pieces.append(("|", ""))
+            i += 1
+            continue
+        end = _atom_end(source, i)
+        q = end
+        if q < len(source) and source[q] in "*+?":
+            q += 1
+        elif q < len(source) and source[q] == "{" and "}" in source[q:]:
+            q = source.index("}", q) + 1
+        if q > end and q < len(source) and source[q] == "?":
+            q += 1  # lazy
+        pieces.append((source[i:end], source[end:q]))
+        i = q
+    return pieces
+
+
+def _optional(quantifier: str) -> bool:
+    return quantifier[:1] in ("*", "?") or quantifier.startswith(("{0", "{,"))
+
+
+def _without_optional_tail(source: str) -> str:
+    """Drop what may match nothing at the very end (`(?:/\\S*)?`, `[^\\n]*`) and repeat a
+    final `+` atom once: whether a line matches does not change, but Hyperscan reports
+    every end offset of a match, and a greedy tail turns one match into a callback per
+    character. RE2 still reads the whole regex, groups included, on the line."""
+    pieces = _pieces(source)
+    while len(pieces) > 1 and pieces[-2][0] != "|" and _optional(pieces[-1][1]) and not _optional(pieces[-2][1]):
+        pieces.pop()
+    if len(pieces) > 1 and pieces[-1][1][:1] == "+" and pieces[-2][0] != "|":
+        pieces[-1] = (pieces[-1][0], "")
+    return "".join(atom + quantifier for atom, quantifier in pieces)
 
 
 @dataclass
@@ -119,7 +157,9 @@ class CompiledCatalog:
         return program
 
     def __getstate__(self):
-        state = dict(self.__dict__, _regexes={})
+        # YAML line numbers only serve load-time errors: the cache leaves them out.
+        entries = [replace(e, lines={}) for e in self.entries]
+        state = dict(self.__dict__, _regexes={}, entries=entries)
         state["database"] = hyperscan.dumpb(self.database)
         return state
 
