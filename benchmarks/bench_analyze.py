@@ -57,7 +57,7 @@ def main() -> None:
             runs = [measure(log, env) for _ in range(3 if size <= 10 else 2)]
             wall = min(r[0] for r in runs)
             rss = max(r[1] for r in runs)
-            print(f"{actual:>7.1f}M {wall:>8.2f} {actual / wall:>8.0f} {rss:>12.0f} {runs[0][2]}")
+            print(f"{actual:>7.1f}M {wall:>8.2f} {actual / wall:>8.1f} {rss:>12.0f} {runs[0][2]}")
             log.unlink()
     finally:
         shutil.rmtree(work, ignore_errors=True)
