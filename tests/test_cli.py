@@ -23,9 +23,15 @@ MODULE_LOG = (
 )
 
 
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory):
+    # One compiled catalog for the whole file: compiling it costs seconds, reading it doesn't.
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture
-def env(tmp_path):
-    return {**os.environ, "FAULTLINE_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1"}
+def env(cache_dir):
+    return {**os.environ, "FAULTLINE_CACHE_DIR": str(cache_dir), "NO_COLOR": "1"}
 
 
 @pytest.fixture
