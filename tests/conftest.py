@@ -1,11 +1,12 @@
-"""Shared test fixtures. The small real projects under tests/projects/ are run in subprocesses
-by tests/test_real_runs.py; they are not part of this suite's own collection."""
+"""Shared test fixtures. The small real projects under tests/projects/ and the source trees
+under tests/inspect_cases/ are run in subprocesses by the tests; they are not part of this
+suite's own collection, and neither are the corpus logs."""
 
 import os
 
 import pytest
 
-collect_ignore = ["projects"]
+collect_ignore = ["projects", "inspect_cases", "corpus"]
 
 
 @pytest.fixture(scope="session")
