@@ -25,4 +25,4 @@ bench: install
 	$(BIN)/python benchmarks/bench_analyze.py
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info src/faultline/logs/*.so
+	rm -rf $(VENV) build src/*.egg-info src/faultline/*/*.so

@@ -33,3 +33,30 @@ def compile_regex(source: str):
 
 def group_names(program) -> set[str]:
     return {k.decode() if isinstance(k, bytes) else k for k in program.groupindex}
+
+
+class LineRegex:
+    """A compiled regex that reads one line: the span of its first match and its named
+    groups. It calls RE2's program directly when it can: on a noisy log the wrapper's
+    per-call bookkeeping costs more than the match."""
+
+    __slots__ = ("_search", "_names")
+
+    def __init__(self, source: str):
+        import re2
+
+        program = compile_regex(source)
+        native, anchor = getattr(program, "_regexp", None), getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
+        if native is not None and anchor is not None and hasattr(native, "Match"):
+            self._names = [(n.decode() if isinstance(n, bytes) else n, i) for n, i in native.NamedCapturingGroups()]
+            self._search = lambda text, pos: native.Match(anchor, text, pos, len(text))
+        else:  # another release of the bindings: the public interface, slower
+            self._names = [(n.decode() if isinstance(n, bytes) else n, i) for n, i in program.groupindex.items()]
+            self._search = lambda text, pos: (m := program.search(text, pos)) and [m.span(i) for i in range(m.re.groups + 1)]
+
+    def search(self, line: bytes, pos: int = 0) -> tuple[int, int, dict[str, bytes]] | None:
+        spans = self._search(line, pos)
+        if not spans or spans[0][0] < 0:
+            return None
+        groups = {name: line[spans[i][0]: spans[i][1]] for name, i in self._names if spans[i][0] >= 0}
+        return spans[0][0], spans[0][1], groups

@@ -1,9 +1,11 @@
-"""Compile every pattern of the catalog once, into one Hyperscan database.
+"""Compile every pattern of the catalog once, into two Hyperscan databases.
 
-Identical patterns shared by several playbooks are compiled once. Step markers ride in the
-same database, so a log is read exactly once. Each expression is either a case-insensitive
-literal or a regex; both are matched on the bytes of one line. A regex that Hyperscan
-cannot compile (back-references, look-around, empty matches) is a load error: the scan is
+Identical patterns shared by several playbooks are compiled once. The main database holds
+what must be looked for over the whole log (anchors, whole-log signals and facts, step
+markers), so a log is read exactly once; the window database holds the signals and facts
+scoped to N lines of an anchor, which are only looked for around anchors. Each expression
+is either a case-insensitive literal or a regex; both are matched on the bytes of one line.
+A regex that Hyperscan cannot compile (back-references, look-around, empty matches) is a load error: the scan is
 linear in the size of the log, whatever the catalog holds.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,7 +23,7 @@ import hyperscan
 
 from faultline import __version__
 from faultline.catalog.loader import BUNDLED, Entry, load_catalog, pack_files
-from faultline.catalog.regex import compile_regex
+from faultline.catalog.regex import LineRegex
 from faultline.errors import PlaybookError
 from faultline.logs.steps import MARKERS
 
@@ -58,7 +61,7 @@ def _atom_end(source: str, start: int) -> int:
     if char == "[":
         i = start + 1
         i += source[i] == "^" if i < len(source) else 0
-        i += 1  # a ']' right after '[' or '[^' is literal
+        i += source[i: i + 1] == "]"  # a ']' right after '[' or '[^' is literal
         while i < len(source) and source[i] != "]":
             i += 2 if source[i] == "\\" else 1
         return i + 1
@@ -80,26 +83,91 @@ def _atom_end(source: str, start: int) -> int:
     return start + 1
 
 
-def prefilter(source: str) -> str:
-    """The regex Hyperscan scans for: the playbook's own, or a superset of it.
+_BLANK = r"\t\x0b\x0c\r "  # \s without the line break
 
-    Hyperscan 5.4 (Vectorscan) drops matches of a `^` followed by a repeated atom
-    (`^\\s*File`, `^\\s+at `) when certain other patterns share the database. Such anchors are
-    left out here, which only widens the match; RE2 then confirms the exact regex on the
-    line, so the result is the same and nothing is lost.
+
+def _class_within_line(body: str) -> str:
+    """A character class body that can no longer match a line break."""
+    if body.startswith("^"):
+        return body if r"\n" in body else body + r"\n"
+    out, i = [], 0
+    while i < len(body):
+        end = _atom_end(body, i) if body[i] == "\\" else i + 1
+        out.append(_BLANK if body[i:end] == r"\s" else body[i:end])
+        i = end
+    return "".join(out)
+
+
+def within_line(source: str) -> str:
+    r"""The same regex, unable to match across a line break.
+
+    Hyperscan scans a whole block, where `\s`, `\W`, `\D` and negated classes also match
+    the line break; RE2 reads one line. With those atoms kept inside the line, a line is
+    matched by one engine exactly when it is by the other, so hits can be counted (and
+    capped) before RE2 looks at them.
     """
     out, i = [], 0
     while i < len(source):
         char = source[i]
-        if char == "^":
-            end = _atom_end(source, i + 1)
-            if source[end: end + 1] in ("*", "+", "?", "{"):
-                i += 1
-                continue
+        end = _atom_end(source, i) if char in "\\[" else i + 1
+        atom = source[i:end]
+        if atom == r"\s":
+            atom = f"[{_BLANK}]"
+        elif atom in (r"\W", r"\D"):
+            atom = f"[^\\{atom[1].lower()}\\n]"
+        elif char == "[":
+            atom = f"[{_class_within_line(atom[1:-1])}]"
+        out.append(atom)
+        i = end
+    return "".join(out)
+
+
+def prefilter(source: str) -> str:
+    """The regex Hyperscan scans for: one that matches the same lines as the playbook's
+    (see within_line and _without_optional_tail) or, when an anchor had to go, a superset
+    (see _without_repeat_anchors)."""
+    return _without_optional_tail(within_line(_without_repeat_anchors(source)))
+
+
+def _without_repeat_anchors(source: str) -> str:
+    r"""Hyperscan 5.4 (Vectorscan) drops matches of an anchor followed, at a fixed distance,
+    by a repeat (`^\s*File` on " File", `^#\d+ \[` on "#1 [") when certain other patterns
+    share the database; unrolling or bounding the repeat does not escape it, and costs scan
+    time. Such anchors are left out, which only widens the match: the scan then has RE2
+    confirm every line the widened regex matches (see engine/scan.py)."""
+    out, i = [], 0
+    while i < len(source):
+        char = source[i]
+        if char == "^" and _repeat_follows(source, i + 1):
+            i += 1
+            continue
         end = _atom_end(source, i) if char in "\\[" else i + 1
         out.append(source[i:end])
         i = end
-    return _without_optional_tail("".join(out))
+    return "".join(out)
+
+
+def _repeat_follows(source: str, i: int) -> bool:
+    """Whether a quantified atom comes before the end of the branch that starts at i."""
+    while i < len(source) and source[i] not in "|)":
+        end = _atom_end(source, i)
+        if source[end: end + 1] in ("*", "+", "?", "{"):
+            return True
+        i = end
+    return False
+
+
+def widened(expression: Expression) -> bool:
+    """Whether the scanned form of a regex matches more lines than the regex itself."""
+    if expression.kind != "regex":
+        return False
+    return _without_repeat_anchors(expression.source) != expression.source
+
+
+def decided_by_scan(expression: Expression) -> bool:
+    """Whether a Hyperscan match settles the expression on its line: a literal, or a regex
+    without named groups that is not widened."""
+    return expression.kind == "literal" or ("(?P<" not in expression.source and not widened(expression))
 
 
 def _pieces(source: str) -> list[tuple[str, str]]:
@@ -129,15 +197,22 @@ def _optional(quantifier: str) -> bool:
 
 def _without_optional_tail(source: str) -> str:
     """Drop what may match nothing at the very end (`(?:/\\S*)?`, `[^\\n]*`) and repeat a
-    final `+` atom once: whether a line matches does not change, but Hyperscan reports
-    every end offset of a match, and a greedy tail turns one match into a callback per
-    character. RE2 still reads the whole regex, groups included, on the line."""
+    final `+` atom once, also inside a final group: whether a line matches does not change,
+    but Hyperscan reports every end offset of a match, and a greedy tail turns one match
+    into a callback per character. RE2 still reads the whole regex, groups included."""
     pieces = _pieces(source)
     while len(pieces) > 1 and pieces[-2][0] != "|" and _optional(pieces[-1][1]) and not _optional(pieces[-2][1]):
         pieces.pop()
-    if len(pieces) > 1 and pieces[-1][1][:1] == "+" and pieces[-2][0] != "|":
-        pieces[-1] = (pieces[-1][0], "")
+    atom, quantifier = pieces[-1] if pieces else ("", "")
+    if quantifier[:1] == "+":
+        pieces[-1] = (atom, "")
+    elif not quantifier and atom.startswith("(") and not _FLAG_GROUP.match(atom):
+        body_at = atom.index(">") + 1 if atom.startswith("(?P<") else 3 if atom.startswith("(?:") else 1
+        pieces[-1] = (atom[:body_at] + _without_optional_tail(atom[body_at:-1]) + ")", "")
     return "".join(atom + quantifier for atom, quantifier in pieces)
+
+
+_FLAG_GROUP = re.compile(r"\(\?[a-zA-Z]+[:)]")
 
 
 @dataclass
@@ -147,26 +222,45 @@ class CompiledCatalog:
     # refs[i][role] = expression ids of playbook i's signals, in declaration order
     refs: list[dict[str, list[int]]]
     markers: dict[int, str]  # expression id -> marker action
+    # anchors, whole-log signals and facts, step markers: scanned over the whole log
     database: hyperscan.Database = field(repr=False)
+    # signals and facts within N lines of an anchor: scanned around the anchors only
+    window_database: hyperscan.Database | None = field(repr=False)
+    radius: dict[int, int]  # anchor expression id -> lines to keep on each side of its hits
+    main_ids: frozenset[int]  # the expressions in `database`
+    window_ids: frozenset[int]  # the expressions in `window_database`
+    decided: frozenset[int]  # regexes whose Hyperscan match settles them (decided_by_scan)
+    widened: frozenset[int]  # regexes scanned for a superset of their lines (widened)
     _regexes: dict = field(default_factory=dict, repr=False)
 
-    def regex(self, eid: int):
+    def regex(self, eid: int) -> LineRegex:
         program = self._regexes.get(eid)
         if program is None:
-            program = self._regexes[eid] = compile_regex(self.expressions[eid].source)
+            program = self._regexes[eid] = LineRegex(self.expressions[eid].source)
+        return program
+
+    def lines_regex(self, eid: int) -> LineRegex:
+        """The regex for a text of many lines: `^` and `$` at each line, no match across."""
+        program = self._regexes.get(-1 - eid)
+        if program is None:
+            program = self._regexes[-1 - eid] = LineRegex("(?m)" + within_line(self.expressions[eid].source))
         return program
 
     def __getstate__(self):
         # YAML line numbers only serve load-time errors: the cache leaves them out.
         entries = [replace(e, lines={}) for e in self.entries]
         state = dict(self.__dict__, _regexes={}, entries=entries)
-        state["database"] = hyperscan.dumpb(self.database)
+        for name in ("database", "window_database"):
+            if state[name] is not None:
+                state[name] = hyperscan.dumpb(state[name])
         return state
 
     def __setstate__(self, state):
-        database = hyperscan.loadb(state["database"], hyperscan.HS_MODE_BLOCK)
-        database.scratch = hyperscan.Scratch(database)  # a loaded database comes without one
-        state["database"] = database
+        for name in ("database", "window_database"):
+            if state[name] is not None:
+                database = hyperscan.loadb(state[name], hyperscan.HS_MODE_BLOCK)
+                database.scratch = hyperscan.Scratch(database)  # a loaded database comes without one
+                state[name] = database
         self.__dict__.update(state)
 
 
@@ -182,33 +276,55 @@ def compile_catalog(entries: list[Entry]) -> CompiledCatalog:
         return ids[expression]
 
     refs = []
+    whole_log: set[int] = set()
+    windowed: set[int] = set()
+    radius: dict[int, int] = {}
     for entry in entries:
         match = entry.playbook.match
         roles: dict[str, list[int]] = {}
+        scopes: list[tuple[int, object]] = []
         for role in ROLES:
-            roles[role] = [
-                intern(Expression("literal" if s.literal is not None else "regex", s.source), entry,
-                       ("match", role, i, "literal" if s.literal is not None else "regex"))
-                for i, s in enumerate(getattr(match, role))
-            ]
+            roles[role] = []
+            for i, s in enumerate(getattr(match, role)):
+                kind = "literal" if s.literal is not None else "regex"
+                eid = intern(Expression(kind, s.source), entry, ("match", role, i, kind))
+                roles[role].append(eid)
+                scopes.append((eid, s.within))
         roles["facts"] = [
             intern(Expression("regex", f.regex), entry, ("facts", i, "regex"))
             for i, f in enumerate(entry.playbook.facts)
         ]
+        scopes += [(eid, f.within) for eid, f in zip(roles["facts"], entry.playbook.facts)]
+        reach = [within for _, within in scopes if isinstance(within, int)]
+        for eid, within in scopes:
+            (windowed if isinstance(within, int) else whole_log).add(eid)
+        if reach:
+            for eid in roles["any"]:
+                radius[eid] = max(radius.get(eid, 0), *reach)
         refs.append(roles)
     markers = {intern(Expression("regex", source), None, ()): action for action, source in MARKERS}
     expressions = list(ids)
+    main_ids = frozenset(whole_log | set(markers))
+    database = _compile(expressions, sorted(main_ids), owners)
+    window_database = _compile(expressions, sorted(windowed), owners) if windowed else None
+    decided = frozenset(eid for eid, e in enumerate(expressions) if e.kind == "regex" and decided_by_scan(e))
+    wide = frozenset(eid for eid, e in enumerate(expressions) if widened(e))
+    return CompiledCatalog(entries, expressions, refs, markers, database, window_database, radius,
+                           main_ids, frozenset(windowed), decided, wide)
+
+
+def _compile(expressions: list[Expression], eids: list[int], owners) -> hyperscan.Database:
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     try:
         database.compile(
-            expressions=[e.pattern for e in expressions],
-            ids=list(range(len(expressions))),
-            elements=len(expressions),
-            flags=[e.flags for e in expressions],
+            expressions=[expressions[e].pattern for e in eids],
+            ids=eids,
+            elements=len(eids),
+            flags=[expressions[e].flags for e in eids],
         )
     except hyperscan.error as exc:
         raise _blame(expressions, owners, exc) from None
-    return CompiledCatalog(entries, expressions, refs, markers, database)
+    return database
 
 
 def _blame(expressions, owners, exc) -> PlaybookError:
@@ -239,7 +355,8 @@ def cache_dir() -> Path | None:
 
 
 def _cache_key(packs: list[Path]) -> str:
-    digest = hashlib.sha256(f"{__version__}|{hyperscan.__version__}".encode())
+    engine = Path(__file__).stat()  # a changed compiler changes what it writes
+    digest = hashlib.sha256(f"{__version__}|{hyperscan.__version__}|{engine.st_size}|{engine.st_mtime_ns}".encode())
     for pack in [BUNDLED, *packs]:
         digest.update(f"\0pack:{pack.resolve()}".encode())
         for path in pack_files(pack):
@@ -261,7 +378,18 @@ def load_compiled(packs: list[Path] | None = None) -> CompiledCatalog:
     compiled = compile_catalog(load_catalog(packs))
     if cached is not None:
         _write_atomically(cached, pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL))
+        _forget_old(cached.parent)
     return compiled
+
+
+def _forget_old(directory: Path, keep: int = 8) -> None:
+    """Keep the most recently written compiled catalogs only (one per set of packs)."""
+    try:
+        pickles = sorted(directory.glob("catalog-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in pickles[keep:]:
+            stale.unlink()
+    except OSError:
+        pass  # another process got there first, or the cache is read-only
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

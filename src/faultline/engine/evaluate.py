@@ -64,12 +64,12 @@ def _combine(weights) -> float:
 
 
 class _Judge:
-    def __init__(self, book: Playbook, refs: dict[str, list[int]], hits: dict[int, list[Hit]]):
-        self.book, self.refs, self.hits = book, refs, hits
+    def __init__(self, book: Playbook, refs: dict[str, list[int]], result: ScanResult):
+        self.book, self.refs, self.result = book, refs, result
 
     def _signal_hits(self, role: str) -> list[tuple[Signal, list[Hit]]]:
         signals = getattr(self.book.match, role)
-        return [(s, self.hits.get(eid, [])) for s, eid in zip(signals, self.refs[role])]
+        return [(s, self.result.of(eid, s.within)) for s, eid in zip(signals, self.refs[role])]
 
     def assessments(self) -> list[_Assessment]:
         anchors = sorted(
@@ -102,7 +102,7 @@ class _Judge:
             for key, value in signal.set.items():
                 facts.setdefault(key, value)
         for fact, eid in zip(self.book.facts, self.refs["facts"]):
-            hits = self.hits.get(eid, [])
+            hits = self.result.of(eid, fact.within)
             if fact.collect:
                 for hit in sorted(_in_scope(hits, best.anchor.line, fact.within), key=lambda h: h.line):
                     for key, value in hit.groups.items():
@@ -138,7 +138,7 @@ def select_fix(book: Playbook, facts: dict) -> list[str]:
 
 
 def _diagnose(entry: Entry, refs, result: ScanResult, steps: StepMap) -> tuple[float, Diagnosis] | None:
-    judge = _Judge(entry.playbook, refs, result.hits)
+    judge = _Judge(entry.playbook, refs, result)
     found = judge.assessments()
     if not found:
         return None
