@@ -243,3 +243,33 @@ def test_a_context_signal_that_only_sets_a_fact_is_not_evidence(tmp_path):
     result = run(tmp_path, "registry: ghcr.io\nx\ndocker push\nfatal: boom\n", book).top
     assert result.facts == {"registry": "ghcr"}
     assert [e.line for e in result.evidence] == [3, 4]
+
+
+@pytest.mark.parametrize("block", [64, 200, 4096])
+def test_windows_reach_across_block_boundaries(tmp_path, monkeypatch, block):
+    # Window signals are looked for only around kept anchors, in lines gathered as the
+    # blocks stream by: they must be found before and after the anchor whatever the cut.
+    monkeypatch.setattr("faultline.logs.source.BLOCK", block)
+    book = playbook("windowed", {
+        "any": [trigger("anchor here", weight=0.6)],
+        "all": [{"literal": "before it", "within": 6}, {"literal": "after it", "within": 6}],
+        "none": [{"literal": "veto", "within": 2}],
+    })
+    filler = "".join(f"filler line {i}\n" for i in range(40))
+    log = filler + "before it\nx\nx\nanchor here\nx\nafter it\n" + filler
+    assert ids(run(tmp_path, log, book)) == ["windowed"]
+    vetoed = filler + "before it\nx\nveto\nanchor here\nx\nafter it\n" + filler
+    assert ids(run(tmp_path, vetoed, book)) == []
+    assert ids(run(tmp_path, filler + "before it\n" + "x\n" * 7 + "anchor here\nafter it\n", book)) == []
+
+
+def test_anchored_pattern_confirmed_among_look_alike_lines(tmp_path):
+    # `^\s+at ` is scanned without its anchor (see engine/compiler.py): thousands of lines
+    # with " at com.acme" in the middle must not push the real stack frame out of the kept hits.
+    book = playbook("frames", {"any": [{"regex": r"^\s+at (?P<frame>com\.acme\.\w+)", "weight": 0.8}]})
+    log = ("retried at com.acme.Queue\n" * 3000 + "  at com.acme.Billing(Billing.java:3)\n"
+           + "logged at com.acme.Audit\n" * 3000)
+    result = run(tmp_path, log, book)
+    assert ids(result) == ["frames"]
+    assert result.top.facts["frame"] == "com.acme.Billing"
+    assert [e.line for e in result.top.evidence] == [3001]

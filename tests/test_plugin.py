@@ -126,6 +126,28 @@ def test_two():
     assert "explains 2 failed tests" in result.stdout.str()
 
 
+def test_diagnosis_under_xdist_comes_once_from_the_controller(pytester):
+    pytester.makepyfile(**{f"test_imports_{i}": "def test_it():\n    import faultline_surely_missing_module\n"
+                           for i in range(4)})
+    out = pytester.path / "faultline.json"
+    result = run(pytester, "-n", "2", "--faultline", f"--faultline-json={out}")
+    result.assert_outcomes(failed=4)
+    assert result.stdout.str().count("faultline diagnosis") == 1
+    assert "explains 4 failed tests" in result.stdout.str()
+    top = json.loads(out.read_text())["diagnoses"][0]
+    assert top["id"] == "python-module-missing"
+    assert top["tests"] == [f"test_imports_{i}.py::test_it" for i in range(4)]
+
+
+def test_guard_under_xdist_names_the_polluter(suite):
+    # Each worker watches the tests it runs; the controller gathers the leaks.
+    result = run(suite, "-n", "2", "--faultline-db-guard", URL.format(suite.path))
+    out = result.stdout.str()
+    assert "1 test left committed changes behind" in out
+    assert "test_app.py::test_polluter" in out
+    assert "users: +1 row (id=1, email='admin@example.com')" in out
+
+
 def bisect(pytester, test, *pytest_args):
     return subprocess.run(
         [sys.executable, "-m", "faultline", "bisect", test, "--rootdir", str(pytester.path), "--", *pytest_args],

@@ -3,7 +3,9 @@
 Layout: CORPUS/<expected-id>/<case>.log (or .log.gz), with `none` as the expected id of
 logs that must produce no diagnosis. A case whose name starts with `near-miss` looks like
 another class; `noisy` buries the failure in ordinary CI output. An optional
-<case>.expect.yaml holds `facts: {name: value}` that the rank-1 diagnosis must carry.
+<case>.expect.yaml holds `facts: {name: value}` that the rank-1 diagnosis must carry and,
+for a near miss, `near_miss_of: <id or ids>`: the playbooks it looks like and must not be.
+Every playbook should have a clean log, a noisy one and a near miss (`gaps`).
 
 top-1: labelled cases whose rank-1 diagnosis is the expected id. top-3: within the first
 three. False positive: a rank-1 diagnosis that is not the expected one (for `none` cases,
@@ -30,6 +32,7 @@ class Case:
     expected: str
     got: list[str]
     facts_missing: dict = field(default_factory=dict)
+    near_miss_of: list[str] = field(default_factory=list)
 
     @property
     def kind(self) -> str:
@@ -45,9 +48,13 @@ class Case:
         return bool(self.got) and self.got[0] != self.expected
 
 
+KINDS = ("clean", "noisy", "near-miss")
+
+
 @dataclass
 class Report:
     cases: list[Case]
+    playbooks: list[str] = field(default_factory=list)  # the ids the corpus should cover
 
     def _labelled(self) -> list[Case]:
         return [c for c in self.cases if c.expected != NONE]
@@ -87,6 +94,21 @@ class Report:
             row["false_positives"] += case.false_positive
         return dict(sorted(table.items()))
 
+    def coverage(self) -> dict[str, dict[str, int]]:
+        """Per playbook: its clean and noisy logs, and the near misses that imitate it."""
+        table = {pid: dict.fromkeys(KINDS, 0) for pid in self.playbooks}
+        for case in self.cases:
+            for pid in case.near_miss_of:
+                table.setdefault(pid, dict.fromkeys(KINDS, 0))["near-miss"] += 1
+            if case.expected != NONE:  # a near miss of another class is a plain positive of its own
+                kind = "noisy" if case.kind == "noisy" else "clean"
+                table.setdefault(case.expected, dict.fromkeys(KINDS, 0))[kind] += 1
+        return table
+
+    def gaps(self) -> dict[str, list[str]]:
+        """Playbooks lacking a kind of log, and which."""
+        return {pid: missing for pid, row in self.coverage().items() if (missing := [k for k in KINDS if not row[k]])}
+
     def to_dict(self) -> dict:
         return {
             "cases": len(self.cases),
@@ -95,6 +117,7 @@ class Report:
             "false_positive_rate": self.false_positive_rate,
             "unmatched_rate": self.unmatched_rate,
             "per_playbook": self.per_playbook(),
+            "gaps": self.gaps(),
             "failures": [
                 {"case": str(c.path), "expected": c.expected, "got": c.got[:3], "facts_missing": c.facts_missing}
                 for c in self.failures()
@@ -109,12 +132,17 @@ def corpus_cases(corpus: Path) -> list[tuple[Path, str]]:
     return [(p, p.parent.name) for p in cases]
 
 
-def _expected_facts(log: Path) -> dict:
+def _expectations(log: Path) -> dict:
     sidecar = log.with_name(log.name.removesuffix(".gz").removesuffix(".log") + ".expect.yaml")
     if not sidecar.exists():
         return {}
-    data = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
-    return {str(k): v for k, v in (data.get("facts") or {}).items()}
+    try:
+        data = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise FaultlineError(f"{sidecar}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise FaultlineError(f"{sidecar}: expected a mapping with 'facts' and/or 'near_miss_of'")
+    return data
 
 
 def _has_fact(facts: dict, name: str, expected) -> bool:
@@ -132,12 +160,16 @@ def evaluate_corpus(corpus: Path, packs: list[Path] | None = None) -> Report:
     cases = []
     for path, expected in corpus_cases(corpus):
         analysis = analyze(path, catalog=catalog, top=3)
-        case = Case(path, expected, [d.id for d in analysis.diagnoses])
+        expect = _expectations(path)
+        imitated = expect.get("near_miss_of") or []
+        case = Case(path, expected, [d.id for d in analysis.diagnoses],
+                    near_miss_of=[imitated] if isinstance(imitated, str) else list(imitated))
         if analysis.top is not None and analysis.top.id == expected:
             facts = analysis.top.facts
-            case.facts_missing = {k: v for k, v in _expected_facts(path).items() if not _has_fact(facts, k, v)}
+            wanted = {str(k): v for k, v in (expect.get("facts") or {}).items()}
+            case.facts_missing = {k: v for k, v in wanted.items() if not _has_fact(facts, k, v)}
         cases.append(case)
-    return Report(cases)
+    return Report(cases, [entry.playbook.id for entry in catalog.entries])
 
 
 def render_report(report: Report, fmt: str = "terminal") -> str:
@@ -151,6 +183,10 @@ def render_report(report: Report, fmt: str = "terminal") -> str:
     ]
     for name, row in report.per_playbook().items():
         out.append(f"{name:<40} {row['cases']:>5} {row['top1']:>5} {row['false_positives']:>4}")
+    gaps = report.gaps()
+    if gaps:
+        out += ["", f"Playbooks without a clean, noisy or near-miss log ({len(gaps)}):"]
+        out += [f"  {pid}: no {', no '.join(missing)}" for pid, missing in sorted(gaps.items())]
     failures = report.failures()
     if failures:
         out += ["", "Misdiagnosed:"]
