@@ -1,4 +1,5 @@
-"""The catalog's gate: every labelled corpus log diagnosed right, no false positive."""
+"""The catalog's gate: every labelled corpus log diagnosed right, no false positive, and
+every playbook with a clean log, a noisy one and a near miss that imitates it."""
 
 from pathlib import Path
 
@@ -14,3 +15,4 @@ def test_corpus_gate():
     assert report.top1 >= 0.95, summary
     near_misses_and_none = [c for c in report.cases if c.expected == "none" or c.kind == "near-miss"]
     assert not [c for c in near_misses_and_none if c.false_positive], summary
+    assert not report.gaps(), summary
