@@ -15,7 +15,6 @@ import hashlib
 import os
 import pickle
 import re
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -395,6 +394,8 @@ def _forget_old(directory: Path, keep: int = 8) -> None:
 def _write_atomically(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only a cache miss writes
+
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
             handle.write(data)
         os.replace(handle.name, path)
