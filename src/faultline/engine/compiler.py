@@ -15,13 +15,17 @@ import hashlib
 import os
 import pickle
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import hyperscan
+import msgspec
 
 from faultline import __version__
 from faultline.catalog.loader import BUNDLED, Entry, load_catalog, pack_files
+from faultline.catalog.model import Playbook
 from faultline.catalog.regex import LineRegex
 from faultline.errors import PlaybookError
 from faultline.logs.steps import MARKERS
@@ -29,8 +33,7 @@ from faultline.logs.steps import MARKERS
 ROLES = ("any", "all", "none", "context")
 
 
-@dataclass(frozen=True)
-class Expression:
+class Expression(NamedTuple):  # a tuple: thousands are unpickled on every run
     kind: str  # "literal" or "regex"
     source: str
 
@@ -216,7 +219,7 @@ _FLAG_GROUP = re.compile(r"\(\?[a-zA-Z]+[:)]")
 
 @dataclass
 class CompiledCatalog:
-    entries: list[Entry]
+    entries: Sequence[Entry]
     expressions: list[Expression]
     # refs[i][role] = expression ids of playbook i's signals, in declaration order
     refs: list[dict[str, list[int]]]
@@ -246,8 +249,9 @@ class CompiledCatalog:
         return program
 
     def __getstate__(self):
-        # YAML line numbers only serve load-time errors: the cache leaves them out.
-        entries = [replace(e, lines={}) for e in self.entries]
+        # Playbooks are stored encoded and decoded when first used: a log usually concerns
+        # a handful. YAML line numbers only serve load-time errors: they are left out.
+        entries = _Entries([(e.path, e.docs, msgspec.msgpack.encode(e.playbook)) for e in self.entries])
         state = dict(self.__dict__, _regexes={}, entries=entries)
         for name in ("database", "window_database"):
             if state[name] is not None:
@@ -261,6 +265,28 @@ class CompiledCatalog:
                 database.scratch = hyperscan.Scratch(database)  # a loaded database comes without one
                 state[name] = database
         self.__dict__.update(state)
+
+
+class _Entries(Sequence):
+    """The catalog's entries, each decoded from its stored form on first use."""
+
+    def __init__(self, stored: list[tuple[str, str, bytes]]):
+        self._stored, self._decoded = stored, [None] * len(stored)
+
+    def __reduce__(self):
+        return _Entries, (self._stored,)
+
+    def __len__(self) -> int:
+        return len(self._stored)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        entry = self._decoded[i]
+        if entry is None:
+            path, docs, playbook = self._stored[i]
+            entry = self._decoded[i] = Entry(msgspec.msgpack.decode(playbook, type=Playbook), path, docs)
+        return entry
 
 
 def compile_catalog(entries: list[Entry]) -> CompiledCatalog:

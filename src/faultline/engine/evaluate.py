@@ -178,8 +178,10 @@ def _diagnose(entry: Entry, refs, result: ScanResult, steps: StepMap) -> tuple[f
 def diagnose(catalog: CompiledCatalog, result: ScanResult, top: int = 3) -> list[Diagnosis]:
     steps = StepMap(result.markers)
     scored = []
-    for entry, refs in zip(catalog.entries, catalog.refs):
-        judged = _diagnose(entry, refs, result, steps)
+    for i, refs in enumerate(catalog.refs):
+        if not any(result.hits.get(eid) for eid in refs["any"]):
+            continue  # no anchor: nothing to judge (and its playbook stays undecoded)
+        judged = _diagnose(catalog.entries[i], refs, result, steps)
         if judged:
             scored.append(judged)
     scored.sort(key=lambda pair: (-pair[0], pair[1].id))
