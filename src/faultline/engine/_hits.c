@@ -258,29 +258,7 @@ static PyTypeObject CollectorType = {
     .tp_new = PyType_GenericNew,
 };
 
-/* newlines(text) -> bytes: the offsets of every line break in text, as native uint32. */
-static PyObject *newlines(PyObject *self, PyObject *args)
-{
-    Py_buffer view;
-    if (!PyArg_ParseTuple(args, "y*", &view)) return NULL;
-    const char *text = view.buf, *p = text, *end = text + view.len;
-    Py_ssize_t count = 0;
-    while ((p = memchr(p, '\n', (size_t)(end - p)))) count++, p++;
-    PyObject *out = PyBytes_FromStringAndSize(NULL, count * (Py_ssize_t)sizeof(uint32_t));
-    if (out) {
-        uint32_t *offsets = (uint32_t *)PyBytes_AS_STRING(out);
-        for (p = text; (p = memchr(p, '\n', (size_t)(end - p))); p++) *offsets++ = (uint32_t)(p - text);
-    }
-    PyBuffer_Release(&view);
-    return out;
-}
-
-static PyMethodDef methods[] = {
-    {"newlines", newlines, METH_VARARGS, "newlines(text) -> the offsets of its line breaks, as uint32 bytes"},
-    {NULL},
-};
-
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_hits", NULL, -1, methods};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_hits", NULL, -1, NULL};
 
 PyMODINIT_FUNC PyInit__hits(void)
 {

@@ -5,8 +5,8 @@ what must be looked for over the whole log (anchors, whole-log signals and facts
 markers), so a log is read exactly once; the window database holds the signals and facts
 scoped to N lines of an anchor, which are only looked for around anchors. Each expression
 is either a case-insensitive literal or a regex; both are matched on the bytes of one line.
-A regex that Hyperscan cannot compile (back-references, look-around, empty matches) is a load error: the scan is
-linear in the size of the log, whatever the catalog holds.
+A regex that Hyperscan cannot compile (back-references, look-around, empty matches) is a
+load error: the scan is linear in the size of the log, whatever the catalog holds.
 """
 
 from __future__ import annotations
@@ -197,6 +197,9 @@ def _optional(quantifier: str) -> bool:
     return quantifier[:1] in ("*", "?") or quantifier.startswith(("{0", "{,"))
 
 
+_FLAG_GROUP = re.compile(r"\(\?[a-zA-Z]+[:)]")  # (?i) or (?i:...): not a group to trim inside
+
+
 def _without_optional_tail(source: str) -> str:
     """Drop what may match nothing at the very end (`(?:/\\S*)?`, `[^\\n]*`) and repeat a
     final `+` atom once, also inside a final group: whether a line matches does not change,
@@ -213,8 +216,6 @@ def _without_optional_tail(source: str) -> str:
         pieces[-1] = (atom[:body_at] + _without_optional_tail(atom[body_at:-1]) + ")", "")
     return "".join(atom + quantifier for atom, quantifier in pieces)
 
-
-_FLAG_GROUP = re.compile(r"\(\?[a-zA-Z]+[:)]")
 
 
 @dataclass

@@ -2,9 +2,10 @@
 
 Every block is scanned once against the catalog's main database: the `any` signals that
 anchor a diagnosis, the signals and facts scoped to the whole log, and the step markers.
-A C collector turns each block's matches into line hits and keeps, per expression, the first FIRST and the last LAST matching lines, so
-memory and Python work stay bounded on a log where some phrase repeats a million times.
-Only those hits reach Python, where RE2 reads a regex's named groups on its line.
+A C collector turns each block's matches into line hits and keeps, per expression, the
+first FIRST and the last LAST matching lines, so memory and Python work stay bounded on a
+log where some phrase repeats a million times. Only those hits reach Python, where RE2
+reads a regex's named groups on its line.
 
 Signals scoped to N lines of an anchor are only ever looked for near anchors, so the lines
 around each kept anchor hit are set aside while the blocks stream by, and the window
@@ -16,14 +17,13 @@ from __future__ import annotations
 import sys
 from bisect import bisect_right
 from collections import deque
+from dataclasses import dataclass
 from itertools import accumulate
-from dataclasses import dataclass, field
 from typing import Iterable
 
-
-from faultline.engine._hits import Collector, Matches, newlines
+from faultline.engine._hits import Collector, Matches
 from faultline.engine.compiler import CompiledCatalog
-from faultline.logs._native import count_newlines
+from faultline.logs._native import newlines
 from faultline.logs.source import Block
 
 FIRST, LAST = 200, 50
@@ -43,15 +43,13 @@ class Hit:
 @dataclass
 class ScanResult:
     hits: dict[int, list[Hit]]  # expression id -> hits over the whole log, by line
-    near: dict[int, list[Hit]] = field(default_factory=dict)  # ... within the anchors' windows
-    markers: list[tuple[int, str, str]] = field(default_factory=list)  # (line, action, step name)
-    lines: int = 0
+    near: _Near  # expression id -> hits within the anchors' windows, by line
+    markers: list[tuple[int, str, str]]  # (line, action, step name)
+    lines: int
 
     def of(self, eid: int, within) -> list[Hit]:
         """The hits of an expression for a signal with this scope."""
-        if isinstance(within, int):
-            return self.near[eid] if eid in self.near or isinstance(self.near, _Near) else []
-        return self.hits.get(eid, [])
+        return self.near[eid] if isinstance(within, int) else self.hits.get(eid, [])
 
 
 def _display(line: bytes, start: int, end: int) -> str:
@@ -99,7 +97,7 @@ class _Near(dict):
 
 class _IndexedBlock:
     def __init__(self, block: Block):
-        self.text, self.first_line = block.text, block.first_line
+        self.text, self.first_line, self.last_line = block.text, block.first_line, block.last_line
         self._breaks: memoryview | None = None
 
     @property
@@ -107,10 +105,6 @@ class _IndexedBlock:
         if self._breaks is None:
             self._breaks = memoryview(newlines(self.text)).cast("I")
         return self._breaks
-
-    @property
-    def last_line(self) -> int:
-        return self.first_line + len(self.breaks) - (self.text.endswith(b"\n"))
 
     def line(self, number: int) -> bytes:
         k = number - self.first_line
@@ -155,21 +149,17 @@ class _Scanner:
     def __init__(self, catalog: CompiledCatalog):
         self.catalog = catalog
         # Widened regexes come uncapped: RE2 may reject some of their lines, and the caps
-        # apply to the lines it accepts (see _take_widened).
+        # apply to the lines it accepts (see _keep_widened).
         self.collector = Collector(len(catalog.expressions), FIRST, LAST, catalog.markers.keys() | catalog.widened)
         self.first: dict[int, list[Hit]] = {}
         self.last: dict[int, deque] = {}
         self.markers: list[tuple[int, str, str]] = []
         self.windows = _Windows()
 
-    def match(self, block: Block) -> Matches:
-        matches = Matches()
-        self.catalog.database.scan(block.text, match_event_handler=matches)
-        return matches
-
-    def take(self, block: Block, matches: Matches) -> None:
-        """The hits of one block, from its matches; blocks are taken in log order."""
-        catalog = self.catalog
+    def add_block(self, block: Block) -> None:
+        """Scan one block and keep its hits; blocks come in log order."""
+        catalog, matches = self.catalog, Matches()
+        catalog.database.scan(block.text, match_event_handler=matches)
         found = self.collector.take(matches, block.text, block.first_line)
         if catalog.radius:
             self.windows.next_block(block)
@@ -259,6 +249,6 @@ def scan(catalog: CompiledCatalog, blocks: Iterable[Block]) -> ScanResult:
     scanner = _Scanner(catalog)
     lines = 0
     for block in blocks:
-        scanner.take(block, scanner.match(block))
-        lines = block.first_line - 1 + count_newlines(block.text) + (not block.text.endswith(b"\n"))
+        scanner.add_block(block)
+        lines = block.last_line
     return scanner.result(lines)

@@ -15,6 +15,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
 #include <string.h>
 
 static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
@@ -201,9 +202,27 @@ static PyObject *count_newlines(PyObject *self, PyObject *args)
     return PyLong_FromSsize_t(count);
 }
 
+/* newlines(text) -> bytes: the offsets of every line break in text, as native uint32. */
+static PyObject *newlines(PyObject *self, PyObject *args)
+{
+    Py_buffer view;
+    if (!PyArg_ParseTuple(args, "y*", &view)) return NULL;
+    const char *text = view.buf, *p = text, *end = text + view.len;
+    Py_ssize_t count = 0;
+    while ((p = memchr(p, '\n', (size_t)(end - p)))) count++, p++;
+    PyObject *out = PyBytes_FromStringAndSize(NULL, count * (Py_ssize_t)sizeof(uint32_t));
+    if (out) {
+        uint32_t *offsets = (uint32_t *)PyBytes_AS_STRING(out);
+        for (p = text; (p = memchr(p, '\n', (size_t)(end - p))); p++) *offsets++ = (uint32_t)(p - text);
+    }
+    PyBuffer_Release(&view);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"count_newlines", count_newlines, METH_VARARGS,
      "count_newlines(data, start=0, end=len(data)) -> int: LF bytes in data[start:end]."},
+    {"newlines", newlines, METH_VARARGS, "newlines(data) -> bytes: the offsets of its LF bytes, as native uint32."},
     {"normalise", normalise, METH_VARARGS,
      "normalise(data, at_line_start=True) -> bytes: strip escapes, markers and "
      "runner timestamps without changing the number of lines."},

@@ -32,6 +32,13 @@ _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x08\x1b")
 class Block:
     text: bytes  # normalised bytes, ending with a line boundary
     first_line: int  # 1-based number, in the original input, of the block's first line
+    last_line: int  # ... and of its last line
+
+
+def _block(raw: bytes, first_line: int, at_line_start: bool) -> Block:
+    # Normalising never adds or removes a line break: the raw block's count holds.
+    last_line = first_line + count_newlines(raw) - raw.endswith(b"\n")
+    return Block(normalise(raw, at_line_start), first_line, last_line)
 
 
 def _looks_binary(sample: bytes) -> bool:
@@ -110,7 +117,7 @@ def read_blocks(stream: BinaryIO, name: str) -> Iterator[Block]:
             buffer = carry + data
             if not data:
                 if buffer:
-                    yield Block(normalise(buffer, at_line_start), line)
+                    yield _block(buffer, line, at_line_start)
                 return
             cut = buffer.rfind(b"\n") + 1
             if cut == 0 and len(buffer) < MAX_LINE_IN_BLOCK:
@@ -119,8 +126,9 @@ def read_blocks(stream: BinaryIO, name: str) -> Iterator[Block]:
             if cut == 0:
                 cut = len(buffer)
             block, carry = buffer[:cut], buffer[cut:]
-            yield Block(normalise(block, at_line_start), line)
-            line += count_newlines(block)
+            current = _block(block, line, at_line_start)
+            yield current
+            line = current.last_line + block.endswith(b"\n")
             at_line_start = block.endswith(b"\n")
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise InputError(f"{name}: cannot read: {exc}") from None
