@@ -83,7 +83,9 @@ class RunDiagnosis:
         catalog = load_compiled()
         by_id: dict[str, Finding] = {}
         unexplained = []
-        for failure in self.failures:
+        # Under xdist, reports arrive in the order workers finish: sort, so the same run
+        # always gives the same findings, tests listed in the same order.
+        for failure in sorted(self.failures, key=lambda f: (f.test, f.when)):
             top = analyze(failure_log(self.config, failure), catalog=catalog, top=1).top
             if top is None:
                 unexplained.append(failure.test)
