@@ -139,13 +139,76 @@ def test_diagnosis_under_xdist_comes_once_from_the_controller(pytester):
     assert top["tests"] == [f"test_imports_{i}.py::test_it" for i in range(4)]
 
 
-def test_guard_under_xdist_names_the_polluter(suite):
-    # Each worker watches the tests it runs; the controller gathers the leaks.
-    result = run(suite, "-n", "2", "--faultline-db-guard", URL.format(suite.path))
-    out = result.stdout.str()
-    assert "1 test left committed changes behind" in out
-    assert "test_app.py::test_polluter" in out
-    assert "users: +1 row (id=1, email='admin@example.com')" in out
+def test_guard_under_xdist_names_the_polluter(pytester):
+    # Each worker has its own database, as pytest-django gives it; each watches the tests
+    # it runs, and the controller gathers the leaks.
+    per_worker = "f\"test_app_{os.environ.get('PYTEST_XDIST_WORKER', 'master')}.db\""
+    pytester.makeconftest(CONFTEST.replace('"test_app.db"', per_worker))
+    pytester.makepyfile(test_app=SUITE.replace('"test_app.db"', per_worker))
+    url = URL.format(pytester.path).replace("test_app", "test_app_{worker}")
+    result = run(pytester, "-n", "2", "--faultline-db-guard", url)
+    guard = result.stdout.str().split("faultline database guard")[1]
+    assert "1 test left committed changes behind" in guard
+    assert "test_app.py::test_polluter  [url: " in guard
+    assert "users: +1 row (id=1, email='admin@example.com')" in guard
+    assert "is shared by" not in guard
+
+
+# Two workers, one database: the bystander runs while the polluter commits (files on disk
+# make each wait for the other, and --dist loadfile puts each file on its own worker).
+RENDEZVOUS = """
+import os
+import time
+
+import pytest
+
+HERE = os.path.dirname(__file__)
+
+
+def signal(name):
+    open(os.path.join(HERE, name), "w").close()
+
+
+def wait_for(name):
+    deadline = time.time() + 60
+    while not os.path.exists(os.path.join(HERE, name)):
+        if time.time() > deadline:
+            pytest.fail(f"{name} never came: the tests did not run side by side")
+        time.sleep(0.02)
+"""
+
+POLLUTER = """
+from rendezvous import signal, wait_for
+
+
+def test_polluter():
+    wait_for("bystander_started")
+    with connect() as c:
+        c.execute("INSERT INTO users (email) VALUES ('admin@example.com')")
+    signal("committed")
+"""
+
+BYSTANDER = """
+from rendezvous import signal, wait_for
+
+
+def test_bystander():
+    signal("bystander_started")
+    wait_for("committed")
+"""
+
+
+def test_guard_names_every_suspect_when_xdist_workers_share_a_database(pytester):
+    pytester.makepyfile(rendezvous=RENDEZVOUS, test_a=SUITE.split("def test_polluter")[0] + POLLUTER,
+                        test_b=BYSTANDER)
+    result = run(pytester, "-n", "2", "--dist", "loadfile", "--faultline-db-guard=fail", URL.format(pytester.path))
+    result.assert_outcomes(passed=2)  # fail mode cannot tell whose leak it is: it reports
+    guard = result.stdout.str().split("faultline database guard")[1]
+    assert "1 test left committed changes behind" in guard
+    assert "one of test_a.py::test_polluter, test_b.py::test_bystander  [url: " in guard
+    assert "users: +1 row (id=1, email='admin@example.com')" in guard
+    assert "the guard cannot tell which one committed" in guard
+    assert "is shared by the 2 xdist workers" in guard
 
 
 def bisect(pytester, test, *pytest_args):
@@ -225,3 +288,26 @@ def test_flaky():
 ''')
     result = bisect(pytester, "test_flaky.py::test_flaky", "test_flaky.py")
     assert result.returncode == 1 and "intermittent" in result.stdout
+
+
+def test_merge_concurrent_blames_only_what_was_seen_side_by_side():
+    from faultline.pytest_plugin.guard import Leak, merge_concurrent
+    from faultline.pytest_plugin.snapshot import Change
+
+    def leak(test, worker, since, until, *changes):
+        return Leak(test, "url", "test.db", [Change(*c) for c in changes], worker=worker, since=since, until=until)
+
+    users, orders = ("users", 1, 0, ["id=1"]), ("orders", 2, 0, [])
+    merged = merge_concurrent([
+        leak("a.py::polluter", "gw0", 0, 10, users, orders),  # made both changes
+        leak("b.py::bystander", "gw1", 5, 12, users),  # saw one of them while running
+        leak("b.py::later", "gw1", 12, 20, ("users", 1, 0, ["id=2"])),  # its own, seen by nobody else
+        leak("c.py::after", "gw0", 30, 40, users),  # same-looking change, long after
+    ])
+    by_who = {m.who: [c.describe() for c in m.changes] for m in merged}
+    assert by_who == {
+        "one of a.py::polluter, b.py::bystander": ["users: +1 row (id=1)"],
+        "a.py::polluter": ["orders: +2 rows"],
+        "b.py::later": ["users: +1 row (id=2)"],
+        "c.py::after": ["users: +1 row (id=1)"],
+    }

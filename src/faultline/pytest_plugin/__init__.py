@@ -5,7 +5,7 @@
   --faultline-db-guard[=fail] report tests that leave committed rows behind; `fail` makes
                               a leak fail the leaking test (ini: faultline_db_guard = report|fail)
   --faultline-db-url URL      a database to guard besides Django's (repeatable; ini:
-                              faultline_db_urls)
+                              faultline_db_urls; `{worker}` is replaced by the xdist worker id)
   --faultline-db-guard-force  guard databases whose names do not look like test databases
   --faultline-only FILE, --faultline-outcomes PATH, --faultline-collected PATH
                               run listed tests in the listed order, record the collection
@@ -27,7 +27,7 @@ def pytest_addoption(parser):
     group.addoption("--faultline-db-guard", nargs="?", const="report", default=None, metavar="report|fail",
                     help="report tests that leave committed rows behind (=fail: fail them)")
     group.addoption("--faultline-db-url", action="append", default=None, metavar="URL",
-                    help="a PostgreSQL or SQLite URL to guard (repeatable)")
+                    help="a PostgreSQL or SQLite URL to guard (repeatable; {worker}: the xdist worker id)")
     group.addoption("--faultline-db-guard-force", action="store_true", default=False,
                     help="guard databases whose names do not look like test databases")
     # Used by `faultline bisect` to run chosen tests in a chosen order and read the outcome.

@@ -109,10 +109,11 @@ def _relevant_first(leaks: list[dict], predecessors: list[str], target_output: s
         return (not mentioned, -order.get(leak["test"], -1))
 
     seen, ranked = set(), []
-    for leak in sorted((l for l in leaks if l["test"] in order), key=score):
-        if leak["test"] not in seen:
-            seen.add(leak["test"])
-            ranked.append(leak["test"])
+    for leak in sorted(leaks, key=score):
+        for test in sorted([leak["test"], *leak["suspects"]], key=lambda t: -order.get(t, -1)):
+            if test in order and test not in seen:
+                seen.add(test)
+                ranked.append(test)
     return ranked
 
 
@@ -164,7 +165,7 @@ def bisect(runner: PytestRunner, target: str, use_guard: bool = True) -> Verdict
 
 def _found(verdict: Verdict, kind: str, culprit: str, leaks: list[dict], runner: PytestRunner) -> Verdict:
     verdict.kind, verdict.culprit = kind, culprit
-    verdict.leaks = [leak for leak in leaks if leak["test"] == culprit]
+    verdict.leaks = [leak for leak in leaks if culprit in (leak["test"], *leak["suspects"])]
     verdict.runs = runner.runs
     verdict.command = runner.command([culprit, verdict.target])
     return verdict

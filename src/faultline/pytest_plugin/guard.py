@@ -5,12 +5,19 @@ that snapshot is the "before" of the next test, so each test costs one query per
 A difference means the test (its setup, body or teardown) committed rows that outlived it.
 Leaks travel on the teardown report (`user_properties`), so they reach the controller
 under xdist like any other result.
+
+Under xdist, workers that share one database each see every row committed while their test
+ran, whoever committed it. Each leak carries its worker and the time span its snapshots
+cover; the controller merges the same change seen by tests that ran side by side on
+different workers into one leak naming all of them, rather than blaming each.
 """
 
 from __future__ import annotations
 
+import os
 import sys
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field, replace
 
 import pytest
 
@@ -25,6 +32,12 @@ from faultline.pytest_plugin.snapshot import (
 )
 
 LEAK_PROPERTY = "faultline_leak"
+WORKER_OUTPUT = "faultline_guard"
+
+
+def worker_id() -> str:
+    """The xdist worker running this process ("gw0", ...), "master" without xdist."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "master")
 
 
 @dataclass
@@ -36,9 +49,15 @@ class Leak:
     note: str = ""
     fixture: str = ""  # set when a session/module/class fixture, not a test, left the rows
     flush: bool = False  # only rows removed, by a Django transactional test's flush
+    worker: str = ""
+    since: float = 0.0  # wall-clock span between the snapshots the change was seen in
+    until: float = 0.0
+    suspects: list[str] = field(default_factory=list)  # tests on other workers that saw the same change
 
     @property
     def who(self) -> str:
+        if self.suspects:
+            return "one of " + ", ".join(sorted([self.test, *self.suspects]))
         return f"fixture '{self.fixture}' of {self.test}" if self.fixture else self.test
 
     def to_dict(self) -> dict:
@@ -49,6 +68,10 @@ class Leak:
             "database": self.database,
             "note": self.note,
             "flush": self.flush,
+            "worker": self.worker,
+            "since": self.since,
+            "until": self.until,
+            "suspects": self.suspects,
             "changes": [
                 {"table": c.table, "added": c.added, "removed": c.removed, "rows": c.keys} for c in self.changes
             ],
@@ -57,8 +80,45 @@ class Leak:
     @classmethod
     def from_dict(cls, data: dict) -> "Leak":
         changes = [Change(c["table"], c["added"], c["removed"], list(c["rows"])) for c in data["changes"]]
-        return cls(data["test"], data["alias"], data["database"], changes, data.get("note", ""),
-                   data.get("fixture", ""), data.get("flush", False))
+        return cls(data["test"], data["alias"], data["database"], changes, data["note"], data["fixture"],
+                   data["flush"], data["worker"], data["since"], data["until"], list(data["suspects"]))
+
+    def _seen_with(self, other: "Leak") -> bool:
+        """Both saw one change of a shared database while running side by side on two workers."""
+        if not (self.worker and other.worker and len(self.changes) == len(other.changes) == 1):
+            return False
+        (mine,), (theirs,) = self.changes, other.changes
+        return (self.worker != other.worker and (self.alias, self.database) == (other.alias, other.database)
+                and self.since < other.until and other.since < self.until
+                and (mine.table, mine.added, mine.removed, mine.keys)
+                == (theirs.table, theirs.added, theirs.removed, theirs.keys))
+
+
+def merge_concurrent(leaks: list[Leak]) -> list[Leak]:
+    """One leak per change of a shared database, naming every test that may have made it."""
+    units = []
+    for leak in leaks:
+        if leak.worker and len(leak.changes) > 1:
+            units += [replace(leak, changes=[change], suspects=[]) for change in leak.changes]
+        else:
+            units.append(leak)
+    merged: list[Leak] = []
+    for unit in sorted(units, key=lambda leak: (leak.since, leak.test)):
+        twin = next((m for m in merged if m._seen_with(unit)), None) if len(unit.changes) == 1 else None
+        if twin is not None:
+            twin.suspects.append(unit.test)
+            twin.flush = twin.flush or unit.flush  # a transactional test's flush explains a removal
+        else:
+            merged.append(unit)
+    # Put back together the changes one test made alone.
+    leaks_by_culprit: dict[tuple, Leak] = {}
+    for unit in merged:
+        key = (unit.test, unit.fixture, unit.alias, unit.database, unit.note, unit.flush, tuple(unit.suspects))
+        if key in leaks_by_culprit:
+            leaks_by_culprit[key].changes.append(unit.changes[0])
+        else:
+            leaks_by_culprit[key] = unit
+    return list(leaks_by_culprit.values())
 
 
 def _transactional(item) -> bool:
@@ -80,7 +140,15 @@ class LeakedRows(AssertionError):
 
 class DatabaseGuard:
     def __init__(self, config: pytest.Config, fail: bool, urls: list[str], force: bool):
-        self.config, self.fail, self.urls, self.force = config, fail, urls, force
+        self.config, self.fail, self.force = config, fail, force
+        # `{worker}` in a URL gives each xdist worker its own database, as pytest-django does.
+        self.urls = [url.replace("{worker}", worker_id()) for url in urls]
+        self.workers = getattr(config, "workerinput", {}).get("workercount", 1)
+        self.since = time.time()  # when the state the next test is compared with was taken
+        self.shared_by_workers: set[str] = set()  # aliases every xdist worker guards at once
+        self.notes: dict[str, str] = {}
+        self.worker_names: dict[str, set[str]] = {}  # under xdist, on the controller
+        self.worker_notes: set[str] = set()
         self.databases: dict[str, Database] = {}
         self.names: dict[str, str] = {}  # every alias ever guarded -> database name
         self.deferred: dict[str, object] = {}  # alias -> opener, for databases not created yet
@@ -114,7 +182,17 @@ class DatabaseGuard:
             self.refused[alias] = f"{alias}: {exc}"
             return
         self.refused.pop(alias, None)
-        self.databases[alias], self.names[alias], self.state[alias] = database, database.name, state
+        self._guard(alias, database)
+        self.state[alias] = state
+
+    def _guard(self, alias: str, database: Database) -> None:
+        self.databases[alias], self.names[alias] = database, database.name
+        if self.workers > 1 and worker_id() not in database.name:
+            self.shared_by_workers.add(alias)
+            self.notes[alias] = (
+                f"{alias}: {database.name} is shared by the {self.workers} xdist workers: a change made while "
+                f"tests ran side by side is reported against all of them{', not failed' if self.fail else ''}; "
+                "{worker} in the URL gives each worker its own database")
 
     def _open_deferred(self) -> None:
         for alias, opener in list(self.deferred.items()):
@@ -127,7 +205,7 @@ class DatabaseGuard:
                 del self.deferred[alias]
                 continue
             del self.deferred[alias]
-            self.databases[alias], self.names[alias] = database, database.name
+            self._guard(alias, database)
 
     def discover(self) -> None:
         for i, url in enumerate(self.urls):
@@ -207,7 +285,8 @@ class DatabaseGuard:
             kept = [c for c in grown if c.key in current and current[c.key].rows >= after[c.key].rows]
             if kept:
                 node = request.node.nodeid or "<session>"
-                self.fixture_leaks.append(Leak(node, alias, database.name, kept, fixture=fixturedef.argname))
+                self.fixture_leaks.append(Leak(node, alias, database.name, kept, fixture=fixturedef.argname,
+                                               worker=worker_id(), since=self.since, until=time.time()))
         self.state.update(now)
 
     def _last_check(self) -> None:
@@ -240,7 +319,8 @@ class DatabaseGuard:
             item.user_properties.append((LEAK_PROPERTY, leak.to_dict()))
         if failure is not None:
             raise failure
-        if self.fail and any(not leak.flush for leak in leaks):
+        # On a database the workers share, the leak may be another worker's: report, never fail.
+        if self.fail and any(not leak.flush and leak.alias not in self.shared_by_workers for leak in leaks):
             described = "; ".join(f"{leak.alias}: " + ", ".join(c.describe() for c in leak.changes) for leak in leaks)
             raise LeakedRows(f"faultline database guard: this test left committed rows behind: {described}")
         return result
@@ -250,6 +330,7 @@ class DatabaseGuard:
         self.watched += 1
         self._open_deferred()
         leaks = []
+        started = time.time()
         for alias, after in self._snapshots().items():
             database = self.databases[alias]
             try:
@@ -260,7 +341,11 @@ class DatabaseGuard:
                 continue
             self.state[alias] = after
             if changes:
-                leaks.append(Leak(test, alias, database.name, changes))
+                leaks.append(Leak(test, alias, database.name, changes, worker=worker_id(), since=self.since))
+        now = time.time()
+        for leak in leaks:
+            leak.until = now
+        self.since = started
         return leaks
 
     def open_transactions(self, item) -> list[Leak]:
@@ -314,3 +399,28 @@ class DatabaseGuard:
 
     def pytest_sessionfinish(self, session):
         self.close()
+        if hasattr(self.config, "workeroutput"):
+            self.config.workeroutput[WORKER_OUTPUT] = {
+                "watched": self.watched, "names": self.names, "notes": self.remarks(),
+            }
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error):
+        """Under xdist, the controller adds up what each worker guarded."""
+        data = getattr(node, "workeroutput", {}).get(WORKER_OUTPUT)
+        if data:
+            self.watched += data["watched"]
+            for alias, name in data["names"].items():
+                self.worker_names.setdefault(alias, set()).add(name)
+            self.worker_notes.update(data["notes"])
+
+    def database_names(self) -> dict[str, list[str]]:
+        names = {alias: {name} for alias, name in self.names.items()}
+        for alias, more in self.worker_names.items():
+            names.setdefault(alias, set()).update(more)
+        return {alias: sorted(found) for alias, found in sorted(names.items())}
+
+    def remarks(self) -> list[str]:
+        """Databases not guarded, and caveats about those guarded, one line each."""
+        return sorted({*(f"not guarded: {reason}" for reason in self.refused.values()),
+                       *(f"note: {note}" for note in self.notes.values()), *self.worker_notes})

@@ -14,6 +14,9 @@ def _list(tr, s, leaks) -> None:
         tr.write_line(f"  {s(leak.who, 'bold')}  [{leak.alias}: {leak.database}]")
         if leak.note:
             tr.write_line(f"      {leak.note}")
+        if leak.suspects:
+            tr.write_line("      they ran side by side on xdist workers sharing this database: the guard cannot "
+                          "tell which one committed (`faultline bisect` can)")
         for change in leak.changes:
             tr.write_line(f"      {change.describe()}")
 
@@ -21,13 +24,13 @@ def _list(tr, s, leaks) -> None:
 def render_guard(tr, guard, all_leaks) -> None:
     s = _style(tr)
     tr.write_sep("=", "faultline database guard")
-    names = ", ".join(f"{alias} ({name})" for alias, name in sorted(guard.names.items())) or "none"
+    names = ", ".join(f"{alias} ({', '.join(found)})" for alias, found in guard.database_names().items()) or "none"
     leaks = [leak for leak in all_leaks if not leak.flush]
     flushes = [leak for leak in all_leaks if leak.flush]
     if not leaks:
         tr.write_line(f"No test left committed changes behind ({guard.watched} tests watched; databases: {names}).")
     else:
-        tests = len({leak.test for leak in leaks if not leak.fixture})
+        tests = len({leak.who for leak in leaks if not leak.fixture})
         fixtures = len({leak.who for leak in leaks if leak.fixture})
         who = " and ".join(f"{n} {word}{'s' * (n != 1)}" for n, word in ((tests, "test"), (fixtures, "fixture")) if n)
         tr.write_line(s(f"{who} left committed changes behind:", "bold", "red"))
@@ -40,8 +43,8 @@ def render_guard(tr, guard, all_leaks) -> None:
         _list(tr, s, flushes)
         tr.write_line("Later transactional tests find these tables empty (data from migrations included) "
                       "unless they use serialized_rollback=True.")
-    for reason in sorted(guard.refused.values()):
-        tr.write_line(s(f"not guarded: {reason}", "yellow"))
+    for remark in guard.remarks():
+        tr.write_line(s(remark, "yellow"))
 
 
 def _leaks_before(test: str, leaks, tables: set[str]) -> list:

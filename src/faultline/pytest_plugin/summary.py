@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from faultline.pytest_plugin.guard import LEAK_PROPERTY, Leak
+from faultline.pytest_plugin.guard import LEAK_PROPERTY, Leak, merge_concurrent
 
 SCHEMA = "faultline.pytest/1"
 
@@ -100,14 +100,15 @@ class RunDiagnosis:
         findings, unexplained = self.findings() if self.failures and (self.show or self.json_path) else ([], [])
         from faultline.pytest_plugin.report import render_guard, render_findings
 
+        leaks = merge_concurrent(self.leaks)
         if self.guard is not None:
-            render_guard(terminalreporter, self.guard, self.leaks)
+            render_guard(terminalreporter, self.guard, leaks)
         if self.show:
-            render_findings(terminalreporter, findings, unexplained, self.leaks)
+            render_findings(terminalreporter, findings, unexplained, leaks)
         if self.json_path:
-            self._write_json(findings, unexplained)
+            self._write_json(findings, unexplained, leaks)
 
-    def _write_json(self, findings: list[Finding], unexplained: list[str]) -> None:
+    def _write_json(self, findings: list[Finding], unexplained: list[str], leaks: list[Leak]) -> None:
         data = {
             "schema": SCHEMA,
             "failed": len(self.failures),
@@ -115,6 +116,6 @@ class RunDiagnosis:
                 {**f.diagnosis.to_dict(), "rank": i, "tests": f.tests} for i, f in enumerate(findings, 1)
             ],
             "unexplained": unexplained,
-            "leaks": [leak.to_dict() for leak in self.leaks],
+            "leaks": [leak.to_dict() for leak in leaks],
         }
         Path(self.json_path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
