@@ -9,11 +9,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# An editable install writes no bytecode; compile it once, so that every run does not
+# (PYTHONDONTWRITEBYTECODE would otherwise make each `faultline` call recompile it).
 install: $(BIN)/python
 	$(BIN)/pip install -q -e .
+	$(BIN)/python -m compileall -q src/faultline
 
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/python -m compileall -q src/faultline
 
 demo: install
 	$(BIN)/faultline analyze examples/pytest-missing-module.log

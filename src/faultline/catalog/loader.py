@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
@@ -24,14 +23,13 @@ ENV_VAR = "FAULTLINE_PLAYBOOKS"
 Location = tuple  # a path into the YAML document, e.g. ("match", "any", 0, "regex")
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(msgspec.Struct, frozen=True):
     """A loaded playbook and where it came from."""
 
     playbook: Playbook
     path: str  # the file on disk
     docs: str  # how the diagnosis refers to it, e.g. playbooks/test/<id>.yaml
-    lines: dict = field(default_factory=dict, compare=False, repr=False)
+    lines: dict = msgspec.field(default_factory=dict)  # YAML location -> line
 
     def line(self, *location) -> int | None:
         """The YAML line of a location, or of its nearest enclosing node."""
@@ -168,7 +166,16 @@ def load_playbook(path: Path, docs: str | None = None) -> Entry:
 def pack_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         raise PlaybookError(str(directory), None, "playbook pack is not a directory")
-    return sorted(p for p in directory.rglob("*.yaml") if p.is_file())
+    # os.scandir, not Path.rglob: every analysis lists the packs to check its cache.
+    found, folders = [], [str(directory)]
+    while folders:
+        with os.scandir(folders.pop()) as listing:
+            for item in listing:
+                if item.is_dir():
+                    folders.append(item.path)
+                elif item.name.endswith(".yaml") and item.is_file():
+                    found.append(item.path)
+    return [Path(path) for path in sorted(found)]
 
 
 def load_pack(directory: Path, bundled: bool = False) -> list[Entry]:

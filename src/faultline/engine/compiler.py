@@ -11,12 +11,11 @@ load error: the scan is linear in the size of the log, whatever the catalog hold
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import re
+import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -218,23 +217,27 @@ def _without_optional_tail(source: str) -> str:
 
 
 
-@dataclass
 class CompiledCatalog:
-    entries: Sequence[Entry]
-    expressions: list[Expression]
-    # refs[i][role] = expression ids of playbook i's signals, in declaration order
-    refs: list[dict[str, list[int]]]
-    markers: dict[int, str]  # expression id -> marker action
-    # anchors, whole-log signals and facts, step markers: scanned over the whole log
-    database: hyperscan.Database = field(repr=False)
-    # signals and facts within N lines of an anchor: scanned around the anchors only
-    window_database: hyperscan.Database | None = field(repr=False)
-    radius: dict[int, int]  # anchor expression id -> lines to keep on each side of its hits
-    main_ids: frozenset[int]  # the expressions in `database`
-    window_ids: frozenset[int]  # the expressions in `window_database`
-    decided: frozenset[int]  # regexes whose Hyperscan match settles them (decided_by_scan)
-    widened: frozenset[int]  # regexes scanned for a superset of their lines (widened)
-    _regexes: dict = field(default_factory=dict, repr=False)
+    """The catalog ready to scan with; pickled as the compiled-catalog cache."""
+
+    def __init__(self, entries: Sequence[Entry], expressions: list[Expression], refs: list[dict[str, list[int]]],
+                 markers: dict[int, str], database: hyperscan.Database, window_database: hyperscan.Database | None,
+                 radius: dict[int, int], main_ids: frozenset[int], window_ids: frozenset[int],
+                 decided: frozenset[int], widened: frozenset[int]):
+        self.entries = entries
+        self.expressions = expressions
+        self.refs = refs  # refs[i][role] = expression ids of playbook i's signals, in declaration order
+        self.markers = markers  # expression id -> marker action
+        # anchors, whole-log signals and facts, step markers: scanned over the whole log
+        self.database = database
+        # signals and facts within N lines of an anchor: scanned around the anchors only
+        self.window_database = window_database
+        self.radius = radius  # anchor expression id -> lines to keep on each side of its hits
+        self.main_ids = main_ids  # the expressions in `database`
+        self.window_ids = window_ids  # the expressions in `window_database`
+        self.decided = decided  # regexes whose Hyperscan match settles them (decided_by_scan)
+        self.widened = widened  # regexes scanned for a superset of their lines (widened)
+        self._regexes: dict[int, LineRegex] = {}
 
     def regex(self, eid: int) -> LineRegex:
         program = self._regexes.get(eid)
@@ -381,14 +384,17 @@ def cache_dir() -> Path | None:
 
 
 def _cache_key(packs: list[Path]) -> str:
-    engine = Path(__file__).stat()  # a changed compiler changes what it writes
-    digest = hashlib.sha256(f"{__version__}|{hyperscan.__version__}|{engine.st_size}|{engine.st_mtime_ns}".encode())
+    engine = os.stat(__file__)  # a changed compiler changes what it writes
+    parts = [f"{__version__}|{hyperscan.__version__}|{engine.st_size}|{engine.st_mtime_ns}"]
     for pack in [BUNDLED, *packs]:
-        digest.update(f"\0pack:{pack.resolve()}".encode())
+        parts.append(f"pack:{pack.resolve()}")
         for path in pack_files(pack):
-            stat = path.stat()
-            digest.update(f"\0{path}|{stat.st_size}|{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()[:32]
+            stat = os.stat(path)
+            parts.append(f"{path}|{stat.st_size}|{stat.st_mtime_ns}")
+    # Two checksums over every file's size and mtime: a cache key, not a security boundary,
+    # and zlib costs nothing to import where hashlib costs milliseconds.
+    signature = "\0".join(parts).encode()
+    return f"{zlib.crc32(signature):08x}{zlib.adler32(signature):08x}{len(signature):x}"
 
 
 def load_compiled(packs: list[Path] | None = None) -> CompiledCatalog:

@@ -12,7 +12,9 @@ it (a generic phrase) can never decide a diagnosis alone. Ties break by playbook
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from faultline.catalog import template
 from faultline.catalog.loader import Entry
@@ -28,8 +30,7 @@ MAX_EVIDENCE = 8
 MAX_COLLECTED = 20
 
 
-@dataclass
-class _Assessment:
+class _Assessment(Struct):
     anchor: Hit
     signal: Signal
     score: float

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 SCHEMA = "faultline.analysis/1"
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(Struct, frozen=True):
     line: int  # 1-based line number in the original input
     text: str
     step: str | None = None  # the CI step the line sits in, when the log marks steps
 
 
-@dataclass(frozen=True)
-class Suspect:
+class Suspect(Struct, frozen=True):
     """A line of the repository that likely caused the failure (`faultline analyze --repo`)."""
 
     file: str
@@ -25,8 +23,7 @@ class Suspect:
     message: str
 
 
-@dataclass(frozen=True)
-class Diagnosis:
+class Diagnosis(Struct, frozen=True):
     rank: int
     id: str
     title: str
@@ -64,8 +61,7 @@ class Diagnosis:
         }
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(Struct, frozen=True):
     source: str
     lines: int
     diagnoses: list[Diagnosis] = field(default_factory=list)

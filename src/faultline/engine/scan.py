@@ -17,9 +17,10 @@ from __future__ import annotations
 import sys
 from bisect import bisect_right
 from collections import deque
-from dataclasses import dataclass
 from itertools import accumulate
 from typing import Iterable
+
+from msgspec import Struct
 
 from faultline.engine._hits import Collector, Matches
 from faultline.engine.compiler import CompiledCatalog
@@ -33,15 +34,13 @@ EXCERPT = 400  # characters of a long line shown around the match
 MAX_WINDOW_LINE = 1 << 20  # bytes of a line kept for the window signals
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(Struct, frozen=True):
     line: int  # 1-based line number in the original log
     text: str  # the line as a reader should see it
     groups: dict  # named groups of a regex match
 
 
-@dataclass
-class ScanResult:
+class ScanResult(Struct):
     hits: dict[int, list[Hit]]  # expression id -> hits over the whole log, by line
     near: _Near  # expression id -> hits within the anchors' windows, by line
     markers: list[tuple[int, str, str]]  # (line, action, step name)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import replace
+from msgspec.structs import replace
 from pathlib import Path
 
 from faultline.engine.result import Analysis, Suspect

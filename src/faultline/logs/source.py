@@ -11,9 +11,10 @@ import codecs
 import gzip
 import io
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
+
+from msgspec import Struct
 
 from faultline.errors import InputError
 from faultline.logs._native import count_newlines, normalise
@@ -28,8 +29,7 @@ _BINARY_MAGIC = (b"\x7fELF", b"\x89PNG", b"PK\x03\x04", b"%PDF-", b"\xff\xd8\xff
 _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x08\x1b")
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(Struct, frozen=True):
     text: bytes  # normalised bytes, ending with a line boundary
     first_line: int  # 1-based number, in the original input, of the block's first line
     last_line: int  # ... and of its last line

@@ -6,7 +6,7 @@ rendering of a playbook says the same things in the same order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from faultline.catalog import template
 from faultline.catalog.loader import Entry
@@ -20,8 +20,7 @@ ROLE_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(Struct, frozen=True):
     title: str
     kind: str  # "text", "list", "steps", "commands", "signals", "fix"
     body: object
