@@ -4,8 +4,8 @@ the C normaliser (faultline/logs/_native.c) in property tests."""
 import re
 
 ISO = rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z"
-# GitHub/Azure "ISO ", GitLab "ISO 00O+ ", Jenkins timestamper "[ISO] "
-TIMESTAMP = re.compile(rb"(?:\[" + ISO + rb"\]|" + ISO + rb"(?: \d\d[OE]\+?(?= |$))?) ?")
+# GitHub/Azure "ISO ", GitLab "ISO 00O+ ", Jenkins timestamper "[ISO] " or "HH:MM:SS  "
+TIMESTAMP = re.compile(rb"\d\d:\d\d:\d\d  |(?:\[" + ISO + rb"\]|" + ISO + rb"(?: \d\d[OE]\+?(?= |$))?) ?")
 MARKER = re.compile(rb"##\[(?:error|warning|notice|debug|command|section)\]")
 ESCAPE = re.compile(
     rb"\x1b(?:\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"  # CSI, possibly cut short

@@ -9,7 +9,7 @@ from tests.reference_normalise import normalise as reference
 pieces = st.sampled_from([
     b"\n", b"\r", b"\r\n", b"\x00", b"\x1b", b"\x1b[", b"\x1b[31m", b"\x1b[0K", b"\x1b[1;32m", b"\x1b]0;t\x07",
     b"\x1b]8;;http://x\x1b\\", b"\x1bM", b"##[error]", b"##[group]", b"##[warning]", b"2024-05-01T10:00:00.1234567Z ",
-    b"2024-05-01T10:00:00Z ", b"[2024-05-01T10:00:00.123Z] ", b" 00O ", b" 01E+", b" 00O", b"00Ox", b"[", b"]", b";", b"m", b"a", b"Error: ", b"\xff", b"\xe2\x82\xac", b" ", b"\t",
+    b"2024-05-01T10:00:00Z ", b"09:07:29  ", b"09:07:29 ", b"[2024-05-01T10:00:00.123Z] ", b" 00O ", b" 01E+", b" 00O", b"00Ox", b"[", b"]", b";", b"m", b"a", b"Error: ", b"\xff", b"\xe2\x82\xac", b" ", b"\t",
 ])
 logs = st.lists(st.one_of(pieces, st.binary(max_size=4)), max_size=40).map(b"".join)
 
@@ -44,9 +44,11 @@ def test_runner_prefixes_of_every_ci():
     assert normalise(b"2024-05-01T10:00:00.123456Z 00O+ npm error code E404\n") == b"npm error code E404\n"
     assert normalise(b"2024-05-01T10:00:00.123456Z 01E warning\n") == b"warning\n"
     assert normalise(b"[2024-05-01T10:00:00.123Z] + make test\n") == b"+ make test\n"
+    assert normalise(b"09:07:29  E       assert 422 == 201\n") == b"E       assert 422 == 201\n"
 
 
 def test_timestamp_needs_fraction_and_zone():
     # Application log timestamps are kept; only the runner's prefix shape is removed.
     assert normalise(b"2024-05-01T10:00:00Z started\n") == b"2024-05-01T10:00:00Z started\n"
     assert normalise(b"2024-05-01 10:00:00.123Z started\n") == b"2024-05-01 10:00:00.123Z started\n"
+    assert normalise(b"12:00:01 INFO started\n") == b"12:00:01 INFO started\n"

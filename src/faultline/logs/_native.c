@@ -47,10 +47,15 @@ static Py_ssize_t iso_len(const unsigned char *p, const unsigned char *end)
  *   GitHub Actions / Azure:  2024-05-01T10:00:00.1234567Z
  *   GitLab (timestamps on):  2024-05-01T10:00:00.123456Z 00O   (stream, O or E, optional +)
  *   Jenkins timestamper:     [2024-05-01T10:00:00.123Z]
- * each followed by one space, which goes too. */
+ * each followed by one space, which goes too; and the Jenkins timestamper's clock time as
+ * the console page shows it, "09:07:29" and two spaces (one space is too common in
+ * application logs to be the runner's). */
 static Py_ssize_t timestamp_len(const unsigned char *p, const unsigned char *end)
 {
     Py_ssize_t i;
+    if (end - p >= 10 && is_digit(p[0]) && is_digit(p[1]) && p[2] == ':' && is_digit(p[3]) &&
+        is_digit(p[4]) && p[5] == ':' && is_digit(p[6]) && is_digit(p[7]) && p[8] == ' ' && p[9] == ' ')
+        return 10;
     if (p < end && *p == '[') {
         i = iso_len(p + 1, end);
         if (i == 0 || p + 1 + i >= end || p[1 + i] != ']')
