@@ -83,6 +83,19 @@ def test_json_is_byte_identical_across_runs(faultline, log):
     assert len(outputs) == 1
 
 
+@pytest.mark.parametrize("fmt", ["terminal", "json", "markdown"])
+def test_cached_analysis_imports_neither_yaml_nor_the_schema_library(faultline, env, log, fmt):
+    # Start-up of a small analysis is mostly imports: with the compiled catalog cached,
+    # playbooks come in plain form and the YAML parser and msgspec stay unloaded.
+    assert faultline("analyze", log).returncode == 0  # the cache exists from here on
+    probe = ("import sys; from faultline.cli import main; main(sys.argv[1:]); "
+             "print(sorted(m for m in ('msgspec', 'yaml', 'dataclasses') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe, "analyze", "--format", fmt, str(log)],
+                            capture_output=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode().splitlines()[-1] == "[]"
+
+
 def test_analyze_markdown(faultline, log):
     out = faultline("analyze", log, "--format", "markdown").stdout.decode()
     assert out.startswith("## Faultline") and "```text" in out and "| module |" in out

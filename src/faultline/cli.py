@@ -19,7 +19,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def _packs(args) -> list[Path]:
-    from faultline.catalog.loader import extra_packs
+    from faultline.catalog.packs import extra_packs
 
     return extra_packs(args.playbooks)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from faultline.catalog import template
-from faultline.catalog.loader import Entry
+from faultline.catalog.packs import Entry
 from faultline.errors import FaultlineError
 from faultline.render import html, markdown
 from faultline.render.page import footer, meta, sections

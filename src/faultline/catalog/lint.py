@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 
 from faultline.catalog import template
-from faultline.catalog.loader import BUNDLED, Entry, load_playbook, pack_files
+from faultline.catalog.loader import load_playbook
+from faultline.catalog.packs import BUNDLED, Entry, pack_files
 from faultline.catalog.model import FixGroup
 from faultline.catalog.regex import compile_regex, group_names
 from faultline.engine.compiler import compile_catalog

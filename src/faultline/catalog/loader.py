@@ -7,39 +7,17 @@ exists replaces it, a new ID is added. Two files with the same ID inside one pac
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import msgspec
 
 from faultline.catalog.model import Playbook, Signal
+from faultline.catalog.packs import BUNDLED, Entry, pack_files
 from faultline.catalog.regex import RegexError, compile_regex, group_names
 from faultline.errors import PlaybookError
 
-BUNDLED = Path(__file__).resolve().parent.parent / "playbooks"
-ENV_VAR = "FAULTLINE_PLAYBOOKS"
-
 Location = tuple  # a path into the YAML document, e.g. ("match", "any", 0, "regex")
-
-
-class Entry(msgspec.Struct, frozen=True):
-    """A loaded playbook and where it came from."""
-
-    playbook: Playbook
-    path: str  # the file on disk
-    docs: str  # how the diagnosis refers to it, e.g. playbooks/test/<id>.yaml
-    lines: dict = msgspec.field(default_factory=dict)  # YAML location -> line
-
-    def line(self, *location) -> int | None:
-        """The YAML line of a location, or of its nearest enclosing node."""
-        loc = tuple(location)
-        while loc and loc not in self.lines:
-            loc = loc[:-1]
-        return self.lines.get(loc)
-
-    def error(self, message: str, *location) -> PlaybookError:
-        return PlaybookError(self.path, self.line(*location), message)
 
 
 def _index_lines(node, path: Location, lines: dict, file: str) -> None:
@@ -163,21 +141,6 @@ def load_playbook(path: Path, docs: str | None = None) -> Entry:
     return entry
 
 
-def pack_files(directory: Path) -> list[Path]:
-    if not directory.is_dir():
-        raise PlaybookError(str(directory), None, "playbook pack is not a directory")
-    # os.scandir, not Path.rglob: every analysis lists the packs to check its cache.
-    found, folders = [], [str(directory)]
-    while folders:
-        with os.scandir(folders.pop()) as listing:
-            for item in listing:
-                if item.is_dir():
-                    folders.append(item.path)
-                elif item.name.endswith(".yaml") and item.is_file():
-                    found.append(item.path)
-    return [Path(path) for path in sorted(found)]
-
-
 def load_pack(directory: Path, bundled: bool = False) -> list[Entry]:
     entries: dict[str, Entry] = {}
     for path in pack_files(directory):
@@ -188,13 +151,6 @@ def load_pack(directory: Path, bundled: bool = False) -> list[Entry]:
             raise entry.error(f"duplicate playbook id '{entry.playbook.id}' (also in {other.path})", "id")
         entries[entry.playbook.id] = entry
     return list(entries.values())
-
-
-def extra_packs(dirs: list[str] | None = None) -> list[Path]:
-    """Packs from the command line, then from FAULTLINE_PLAYBOOKS (a path list)."""
-    found = [Path(d) for d in dirs or []]
-    found += [Path(d) for d in os.environ.get(ENV_VAR, "").split(os.pathsep) if d]
-    return found
 
 
 def compose(packs: list[list[Entry]]) -> list[Entry]:

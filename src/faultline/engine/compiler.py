@@ -17,14 +17,13 @@ import re
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import NamedTuple
 
 import hyperscan
-import msgspec
 
 from faultline import __version__
-from faultline.catalog.loader import BUNDLED, Entry, load_catalog, pack_files
-from faultline.catalog.model import Playbook
+from faultline.catalog.packs import BUNDLED, Entry, pack_files
 from faultline.catalog.regex import LineRegex
 from faultline.errors import PlaybookError
 from faultline.logs.steps import MARKERS
@@ -253,9 +252,10 @@ class CompiledCatalog:
         return program
 
     def __getstate__(self):
-        # Playbooks are stored encoded and decoded when first used: a log usually concerns
-        # a handful. YAML line numbers only serve load-time errors: they are left out.
-        entries = _Entries([(e.path, e.docs, msgspec.msgpack.encode(e.playbook)) for e in self.entries])
+        # Each playbook is stored on its own, in plain form, and unpickled when first used:
+        # a log usually concerns a handful. YAML line numbers only serve load-time errors.
+        entries = _Entries([(e.path, e.docs, pickle.dumps(_plain(e.playbook), protocol=pickle.HIGHEST_PROTOCOL))
+                            for e in self.entries])
         state = dict(self.__dict__, _regexes={}, entries=entries)
         for name in ("database", "window_database"):
             if state[name] is not None:
@@ -269,6 +269,22 @@ class CompiledCatalog:
                 database.scratch = hyperscan.Scratch(database)  # a loaded database comes without one
                 state[name] = database
         self.__dict__.update(state)
+
+
+def _plain(value):
+    """A playbook as namespaces, lists and dicts with every field of the schema present.
+
+    The engine only reads attributes, and the plain form unpickles without the schema
+    library (msgspec), whose import would double the start-up of a small analysis.
+    """
+    fields = getattr(value, "__struct_fields__", None)
+    if fields is not None:
+        return SimpleNamespace(**{name: _plain(getattr(value, name)) for name in fields})
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
 
 
 class _Entries(Sequence):
@@ -289,7 +305,7 @@ class _Entries(Sequence):
         entry = self._decoded[i]
         if entry is None:
             path, docs, playbook = self._stored[i]
-            entry = self._decoded[i] = Entry(msgspec.msgpack.decode(playbook, type=Playbook), path, docs)
+            entry = self._decoded[i] = Entry(pickle.loads(playbook), path, docs)
         return entry
 
 
@@ -407,6 +423,8 @@ def load_compiled(packs: list[Path] | None = None) -> CompiledCatalog:
                 return pickle.load(handle)
         except Exception:  # a missing, stale or unreadable cache is simply rebuilt
             pass
+    from faultline.catalog.loader import load_catalog  # YAML and the schema: only on a cache miss
+
     compiled = compile_catalog(load_catalog(packs))
     if cached is not None:
         _write_atomically(cached, pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL))

@@ -12,17 +12,17 @@ it (a generic phrase) can never decide a diagnosis alone. Ties break by playbook
 from __future__ import annotations
 
 from bisect import bisect_left
-
-from msgspec import Struct
-from msgspec.structs import replace
+from typing import TYPE_CHECKING, NamedTuple
 
 from faultline.catalog import template
-from faultline.catalog.loader import Entry
-from faultline.catalog.model import FixGroup, Playbook, Signal
+from faultline.catalog.packs import Entry
 from faultline.engine.compiler import CompiledCatalog
 from faultline.engine.result import Diagnosis, Evidence
 from faultline.engine.scan import Hit, ScanResult
 from faultline.logs.steps import StepMap
+
+if TYPE_CHECKING:  # playbooks come as model classes, or as their plain form from the cache
+    from faultline.catalog.model import FixGroup, Playbook, Signal
 
 THRESHOLD = 0.5
 MAX_ANCHORS = 250  # anchors assessed per playbook; the rest are repeats
@@ -30,7 +30,7 @@ MAX_EVIDENCE = 8
 MAX_COLLECTED = 20
 
 
-class _Assessment(Struct):
+class _Assessment(NamedTuple):
     anchor: Hit
     signal: Signal
     score: float
@@ -126,7 +126,7 @@ def select_fix(book: Playbook, facts: dict) -> list[str]:
             for key, wanted in group.when.items()
         )
 
-    stacked = [g for g in book.fix if isinstance(g, FixGroup) and g.when]
+    stacked = [g for g in book.fix if not isinstance(g, str) and g.when]
     detected = [g for g in stacked if applies(g)]
     steps: list[str] = []
     for item in [*detected, *(g for g in book.fix if g not in stacked)] if detected else book.fix:
@@ -186,4 +186,4 @@ def diagnose(catalog: CompiledCatalog, result: ScanResult, top: int = 3) -> list
         if judged:
             scored.append(judged)
     scored.sort(key=lambda pair: (-pair[0], pair[1].id))
-    return [replace(d, rank=i + 1) for i, (_, d) in enumerate(scored[:top])]
+    return [d._replace(rank=i + 1) for i, (_, d) in enumerate(scored[:top])]

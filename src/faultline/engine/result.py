@@ -1,19 +1,22 @@
-"""What an analysis returns: plain data, no formatting. Renderers turn it into text."""
+"""What an analysis returns: plain data, no formatting. Renderers turn it into text.
+
+Named tuples: immutable, and free to define (an analysis is a short-lived process).
+"""
 
 from __future__ import annotations
 
-from msgspec import Struct, field
+from typing import NamedTuple
 
 SCHEMA = "faultline.analysis/1"
 
 
-class Evidence(Struct, frozen=True):
+class Evidence(NamedTuple):
     line: int  # 1-based line number in the original input
     text: str
     step: str | None = None  # the CI step the line sits in, when the log marks steps
 
 
-class Suspect(Struct, frozen=True):
+class Suspect(NamedTuple):
     """A line of the repository that likely caused the failure (`faultline analyze --repo`)."""
 
     file: str
@@ -23,7 +26,7 @@ class Suspect(Struct, frozen=True):
     message: str
 
 
-class Diagnosis(Struct, frozen=True):
+class Diagnosis(NamedTuple):
     rank: int
     id: str
     title: str
@@ -37,7 +40,7 @@ class Diagnosis(Struct, frozen=True):
     fix: list[str]
     repro: list[str]
     docs: str
-    suspects: list[Suspect] = field(default_factory=list)  # filled only when a repository is given
+    suspects: tuple[Suspect, ...] | list[Suspect] = ()  # filled only when a repository is given
 
     def to_dict(self) -> dict:
         return {
@@ -61,10 +64,10 @@ class Diagnosis(Struct, frozen=True):
         }
 
 
-class Analysis(Struct, frozen=True):
+class Analysis(NamedTuple):
     source: str
     lines: int
-    diagnoses: list[Diagnosis] = field(default_factory=list)
+    diagnoses: list[Diagnosis]
 
     @property
     def matched(self) -> bool:

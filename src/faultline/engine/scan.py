@@ -18,9 +18,7 @@ import sys
 from bisect import bisect_right
 from collections import deque
 from itertools import accumulate
-from typing import Iterable
-
-from msgspec import Struct
+from typing import Iterable, NamedTuple
 
 from faultline.engine._hits import Collector, Matches
 from faultline.engine.compiler import CompiledCatalog
@@ -34,13 +32,13 @@ EXCERPT = 400  # characters of a long line shown around the match
 MAX_WINDOW_LINE = 1 << 20  # bytes of a line kept for the window signals
 
 
-class Hit(Struct, frozen=True):
+class Hit(NamedTuple):
     line: int  # 1-based line number in the original log
     text: str  # the line as a reader should see it
     groups: dict  # named groups of a regex match
 
 
-class ScanResult(Struct):
+class ScanResult(NamedTuple):
     hits: dict[int, list[Hit]]  # expression id -> hits over the whole log, by line
     near: _Near  # expression id -> hits within the anchors' windows, by line
     markers: list[tuple[int, str, str]]  # (line, action, step name)

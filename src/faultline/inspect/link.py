@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import re
-from msgspec.structs import replace
 from pathlib import Path
 
 from faultline.engine.result import Analysis, Suspect
@@ -189,5 +188,5 @@ def with_suspects(analysis: Analysis, repo: str | Path) -> Analysis:
     found = [Suspect(f.file, f.line, f.col, f.rule, f.message) for f in suspects(analysis, repo)]
     if not found:
         return analysis
-    diagnoses = [replace(analysis.diagnoses[0], suspects=found), *analysis.diagnoses[1:]]
-    return replace(analysis, diagnoses=diagnoses)
+    diagnoses = [analysis.diagnoses[0]._replace(suspects=found), *analysis.diagnoses[1:]]
+    return analysis._replace(diagnoses=diagnoses)

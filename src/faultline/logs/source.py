@@ -12,9 +12,7 @@ import gzip
 import io
 import sys
 from pathlib import Path
-from typing import BinaryIO, Iterator
-
-from msgspec import Struct
+from typing import BinaryIO, Iterator, NamedTuple
 
 from faultline.errors import InputError
 from faultline.logs._native import count_newlines, normalise
@@ -29,7 +27,7 @@ _BINARY_MAGIC = (b"\x7fELF", b"\x89PNG", b"PK\x03\x04", b"%PDF-", b"\xff\xd8\xff
 _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x08\x1b")
 
 
-class Block(Struct, frozen=True):
+class Block(NamedTuple):
     text: bytes  # normalised bytes, ending with a line boundary
     first_line: int  # 1-based number, in the original input, of the block's first line
     last_line: int  # ... and of its last line

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from faultline.engine.result import Analysis
-from faultline.render.page import Section
+
+if TYPE_CHECKING:  # pages need the playbook schema; analyses do not
+    from faultline.render.page import Section
 
 
 def _code(text: str) -> str:

@@ -6,11 +6,11 @@ rendering of a playbook says the same things in the same order.
 
 from __future__ import annotations
 
-from msgspec import Struct
+from typing import NamedTuple
 
 from faultline.catalog import template
-from faultline.catalog.loader import Entry
 from faultline.catalog.model import FixGroup, Signal
+from faultline.catalog.packs import Entry
 
 ROLE_NAMES = {
     "any": "Triggers (any one starts a diagnosis)",
@@ -20,7 +20,7 @@ ROLE_NAMES = {
 }
 
 
-class Section(Struct, frozen=True):
+class Section(NamedTuple):
     title: str
     kind: str  # "text", "list", "steps", "commands", "signals", "fix"
     body: object

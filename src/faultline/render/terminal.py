@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
 from faultline.engine.result import Analysis, Diagnosis
-from faultline.render.page import Section
 from faultline.render.style import SEVERITY_COLOUR, Style
+
+if TYPE_CHECKING:  # pages need the playbook schema; analyses do not
+    from faultline.render.page import Section
 
 WIDTH = 100
 
