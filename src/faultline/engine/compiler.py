@@ -301,9 +301,7 @@ class _Expressions(Sequence):
     def __len__(self) -> int:
         return len(self._sources)
 
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
+    def __getitem__(self, i: int) -> Expression:
         return Expression(self._kinds[i], self._sources[i])
 
 
@@ -319,9 +317,7 @@ class _Entries(Sequence):
     def __len__(self) -> int:
         return len(self._stored)
 
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
+    def __getitem__(self, i: int) -> Entry:
         entry = self._decoded[i]
         if entry is None:
             path, docs, playbook = self._stored[i]

@@ -96,29 +96,26 @@ class Leak:
 
 def merge_concurrent(leaks: list[Leak]) -> list[Leak]:
     """One leak per change of a shared database, naming every test that may have made it."""
-    units = []
-    for leak in leaks:
-        if leak.worker and len(leak.changes) > 1:
-            units += [replace(leak, changes=[change], suspects=[]) for change in leak.changes]
-        else:
-            units.append(leak)
+    # One unit per change, as copies: the caller's leaks stay as they were.
+    units = [replace(leak, changes=[change], suspects=[]) for leak in leaks for change in leak.changes]
+    units += [replace(leak, changes=[], suspects=[]) for leak in leaks if not leak.changes]
     merged: list[Leak] = []
     for unit in sorted(units, key=lambda leak: (leak.since, leak.test)):
-        twin = next((m for m in merged if m._seen_with(unit)), None) if len(unit.changes) == 1 else None
-        if twin is not None:
+        twin = next((m for m in merged if m._seen_with(unit)), None)
+        if twin is None:
+            merged.append(unit)
+        else:
             twin.suspects.append(unit.test)
             twin.flush = twin.flush or unit.flush  # a transactional test's flush explains a removal
-        else:
-            merged.append(unit)
-    # Put back together the changes one test made alone.
-    leaks_by_culprit: dict[tuple, Leak] = {}
+    # Put back together the changes each test, or each group of suspects, is answerable for.
+    by_culprit: dict[tuple, Leak] = {}
     for unit in merged:
         key = (unit.test, unit.fixture, unit.alias, unit.database, unit.note, unit.flush, tuple(unit.suspects))
-        if key in leaks_by_culprit:
-            leaks_by_culprit[key].changes.append(unit.changes[0])
+        if key in by_culprit:
+            by_culprit[key].changes += unit.changes
         else:
-            leaks_by_culprit[key] = unit
-    return list(leaks_by_culprit.values())
+            by_culprit[key] = unit
+    return list(by_culprit.values())
 
 
 def _transactional(item) -> bool:
